@@ -1,0 +1,551 @@
+/*
+ * trident.h -- the public interface of libtrident.
+ *
+ * libtrident is an embeddable scheduler for heterogeneous CPU/accelerator data pipelines. A host pipeline
+ * engine describes its cluster and its pipeline, feeds per-operator metric samples, and asks for
+ * reconfiguration plans. This header is the whole contract: anything not declared here is private.
+ *
+ * Copyright (C) 2026 the libtrident authors. SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * ------------------------------------------------------------------------------------------------------------
+ * Conventions (they hold for every function below unless its comment says otherwise)
+ *
+ *  - Status.  Every fallible function returns a trd_status: TRD_OK (0) or a negative, frozen error code.
+ *    Outputs travel through pointer parameters, which are written only on success.  A failing call changes
+ *    nothing: no partial model edits, no partially ingested batches, no half-applied parameters.
+ *  - Error detail.  After a failure on a context, trd_ctx_last_error() holds one precise sentence about what
+ *    was wrong (e.g. "observe: sample[17]: op 9 unknown (the model has 6 operators)").  Successful calls leave
+ *    it untouched, so read it right after the failure.
+ *  - Ownership.  Pointer arguments are borrowed for the duration of the call and copied if kept.  Objects
+ *    returned through `T **out` belong to the caller and are released with the matching trd_*_free(), which
+ *    accepts NULL.  `const char *` results are static unless the comment says they belong to the context.
+ *  - Threads.  The library starts no threads and keeps no mutable global state.  Functions that take no
+ *    context (version, status, parameter introspection) may be called from any thread at any time.  A
+ *    trd_ctx is externally synchronized: calls on one context must not overlap; different contexts are
+ *    independent and may be used from different threads at once.  Logger and allocator callbacks run on the
+ *    calling thread and must not call back into the same context.
+ *  - Units live in names: _bytes, _ns, _s (seconds), _per_s.  Time is always passed in by the host (the
+ *    library reads no clock, no environment and no file except the YAML file you ask it to load).
+ *  - Silence.  The library never writes to stdout or stderr and never aborts or exits; diagnostics go to the
+ *    per-context logger (silent by default) and to trd_ctx_last_error().
+ *
+ * Everything in this header is stable ABI from the version that introduced it ("since" notes below): enum
+ * values and record layouts never change; new ones are only appended.
+ * ------------------------------------------------------------------------------------------------------------
+ */
+#ifndef TRIDENT_H
+#define TRIDENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* TRD_API marks exported functions.  It is the only macro used inside declarations, so a binding generator
+ * can drop preprocessor lines and the word TRD_API and parse the rest (the Python package does exactly that). */
+#ifndef TRD_API
+#  if defined(_WIN32) && defined(TRD_BUILDING_DLL)
+#    define TRD_API __declspec(dllexport)
+#  elif defined(_WIN32) && defined(TRD_USING_DLL)
+#    define TRD_API __declspec(dllimport)
+#  elif defined(__GNUC__) && __GNUC__ >= 4
+#    define TRD_API __attribute__((visibility("default")))
+#  else
+#    define TRD_API
+#  endif
+#endif
+
+/* ============================================================================================================
+ * Version
+ * ========================================================================================================== */
+
+/* Integer literals only (bindings read them without a C preprocessor).  NUMBER = MAJOR*10000 + MINOR*100 +
+ * PATCH.  The shared library's SONAME is the major version. */
+#define TRD_VERSION_MAJOR  0
+#define TRD_VERSION_MINOR  1
+#define TRD_VERSION_PATCH  0
+#define TRD_VERSION_NUMBER 100
+
+/* The version of the library actually linked, as TRD_VERSION_NUMBER; compare it with the header's macro to
+ * detect a header/library mismatch.  Since 0.1. */
+TRD_API unsigned trd_version_number(void);
+
+/* The same as "MAJOR.MINOR.PATCH"; static storage, never NULL.  Since 0.1. */
+TRD_API const char *trd_version_string(void);
+
+/* ============================================================================================================
+ * Status codes
+ * ========================================================================================================== */
+
+/* Values are frozen forever; a retired code is never reused. */
+typedef enum trd_status {
+    TRD_OK                  = 0,
+    TRD_E_INVALID_ARG       = -1,   /* an argument is malformed: NULL, NaN, wrong type, bad name, ...        */
+    TRD_E_NOMEM             = -2,   /* an allocation failed; the context is unchanged and still usable      */
+    TRD_E_STATE             = -3,   /* the call is not valid now (e.g. observe before a model is committed)  */
+    TRD_E_NOT_FOUND         = -4,   /* an id or name does not exist                                          */
+    TRD_E_OUT_OF_RANGE      = -5,   /* a value lies outside its documented bounds                            */
+    TRD_E_BUFFER_TOO_SMALL  = -6,   /* the caller's buffer is too small; the needed size was reported        */
+    TRD_E_PARSE             = -7,   /* YAML input is malformed or does not follow the schema (file:line:col) */
+    TRD_E_IO                = -8,   /* a file could not be opened or read                                    */
+    TRD_E_INVALID_MODEL     = -9,   /* the staged model failed validation at commit (cycle, fits nowhere...)  */
+    TRD_E_LIMIT             = -10,  /* a size cap was reached (document bytes, nesting depth, model size)    */
+    TRD_E_INTERNAL          = -99   /* a broken internal invariant; please report it                         */
+} trd_status;
+
+/* The code's identifier, e.g. "TRD_E_NOMEM"; "TRD_E_UNKNOWN" for a value not listed above.  Never NULL,
+ * static storage.  Since 0.1. */
+TRD_API const char *trd_status_name(trd_status status);
+
+/* A short human description, e.g. "out of memory"; never NULL, static storage.  Since 0.1. */
+TRD_API const char *trd_strerror(trd_status status);
+
+/* ============================================================================================================
+ * Record sizes (for bindings)
+ * ========================================================================================================== */
+
+/* The plain records that cross the library boundary.  A binding that lays them out itself (cffi, ctypes)
+ * compares its sizes with trd_record_size() at load time and refuses to run on a mismatch. */
+typedef enum trd_record {
+    TRD_RECORD_ALLOCATOR    = 1,    /* trd_allocator    */
+    TRD_RECORD_SAMPLE       = 2,    /* trd_sample       */
+    TRD_RECORD_INGEST_STATS = 3     /* trd_ingest_stats */
+} trd_record;
+
+/* sizeof the record as compiled into the library, or 0 for an unknown record.  Since 0.1. */
+TRD_API size_t trd_record_size(trd_record record);
+
+/* ============================================================================================================
+ * Context, allocator, logger
+ * ========================================================================================================== */
+
+/* One context manages one pipeline on one cluster.  Opaque; create with trd_ctx_new*, free with
+ * trd_ctx_free. */
+typedef struct trd_ctx trd_ctx;
+
+/* A custom allocator.  `alloc` and `free` are required; `realloc` may be NULL (the library then allocates,
+ * copies and frees).  `free` and `realloc` receive the size that was requested for the block, which makes
+ * arena and budget allocators trivial.  Every allocation the library makes for the context goes through it;
+ * allocations made inside third-party libraries (libyaml's parser state) do not.  `alloc` returns NULL to
+ * signal failure, and the library then returns TRD_E_NOMEM from the call that needed the memory.  The struct
+ * is copied at context creation; `user` must stay valid until trd_ctx_free returns. */
+typedef struct trd_allocator {
+    void *(*alloc)(void *user, size_t size);
+    void *(*realloc)(void *user, void *ptr, size_t old_size, size_t new_size);
+    void  (*free)(void *user, void *ptr, size_t size);
+    void  *user;
+} trd_allocator;
+
+typedef enum trd_log_level {
+    TRD_LOG_OFF   = 0,              /* as a max level: log nothing (the default)                        */
+    TRD_LOG_ERROR = 1,              /* something the host should act on                                  */
+    TRD_LOG_WARN  = 2,              /* degraded behaviour: samples dropped from a full ingest buffer ... */
+    TRD_LOG_INFO  = 3,              /* state changes: model committed, YAML loaded                       */
+    TRD_LOG_DEBUG = 4               /* every failed call with its message, and internal decisions        */
+} trd_log_level;
+
+/* A log sink.  `component` names the module ("api", "model", "yaml", "observe"); `message` is one line without
+ * a trailing newline.  Both strings are valid only during the call.  Called on the thread that made the
+ * library call; it must not call back into the same context. */
+typedef void (*trd_log_fn)(void *user, trd_log_level level, const char *component, const char *message);
+
+/* Creates a context with the C library's malloc/realloc/free.
+ * @param out  receives the new context (caller-owned; release with trd_ctx_free).
+ * @return TRD_OK; TRD_E_INVALID_ARG if `out` is NULL; TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_new(trd_ctx **out);
+
+/* Creates a context whose every allocation goes through `allocator` (copied; see trd_allocator).
+ * @return TRD_OK; TRD_E_INVALID_ARG if `out` or `allocator` is NULL or `alloc`/`free` is missing;
+ *         TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_new_with_allocator(trd_ctx **out, const trd_allocator *allocator);
+
+/* Frees the context and everything it owns.  NULL is a no-op.  Since 0.1. */
+TRD_API void trd_ctx_free(trd_ctx *ctx);
+
+/* Installs a log sink that receives messages at `max_level` and more severe.  `fn` NULL or max_level
+ * TRD_LOG_OFF silences the context (the default).
+ * @return TRD_OK; TRD_E_INVALID_ARG if ctx is NULL or max_level is not a trd_log_level.  Since 0.1. */
+TRD_API trd_status trd_ctx_set_logger(trd_ctx *ctx, trd_log_fn fn, void *user, trd_log_level max_level);
+
+/* The message of the most recent failed call on `ctx`: "" if none failed yet, a fixed notice if ctx is NULL.
+ * Never NULL.  The string belongs to the context and is valid until the next call on it.  Since 0.1. */
+TRD_API const char *trd_ctx_last_error(const trd_ctx *ctx);
+
+/* ============================================================================================================
+ * Parameters
+ * ========================================================================================================== */
+
+/* Tunable settings of a context, in the style of zstd's parameter enum: typed setters and getters, and
+ * introspection of name, type, bounds and default, so that bindings can expose them as keyword arguments.
+ * Numbers are frozen; they are grouped by module (1xx ingest, 2xx model and YAML). */
+typedef enum trd_param {
+    /* Samples the ingest buffer holds (int, [16, 4194304], default 65536).  When a batch would overflow it,
+     * the oldest samples are dropped and counted (trd_ingest_stats.dropped).  Shrinking keeps the newest. */
+    TRD_P_INGEST_CAPACITY   = 100,
+    /* How far a sample's busy_s may exceed its window length times its instances before the sample is
+     * rejected, as a fraction (double, [0, 10], default 0.05): host threads sample clocks a little apart. */
+    TRD_P_INGEST_BUSY_SLACK = 101,
+    /* Largest YAML document trd_ctx_load_yaml* accepts, in bytes (int, [1024, 1073741824], default
+     * 4194304); larger input fails with TRD_E_LIMIT before it is parsed. */
+    TRD_P_YAML_MAX_BYTES    = 200,
+    /* Deepest YAML nesting of mappings and sequences accepted (int, [8, 1024], default 32; the model format
+     * itself nests 7 deep); deeper input fails with TRD_E_LIMIT. */
+    TRD_P_YAML_MAX_DEPTH    = 201
+} trd_param;
+
+typedef enum trd_param_type {
+    TRD_PARAM_INT    = 1,           /* set/get with trd_ctx_set_int / trd_ctx_get_int       */
+    TRD_PARAM_DOUBLE = 2            /* set/get with trd_ctx_set_double / trd_ctx_get_double */
+} trd_param_type;
+
+/* Sets an integer parameter.
+ * @return TRD_OK; TRD_E_INVALID_ARG if ctx is NULL or the parameter is not an integer one; TRD_E_NOT_FOUND
+ *         for an unknown parameter; TRD_E_OUT_OF_RANGE outside its bounds; TRD_E_NOMEM (resizing buffers).
+ *         Since 0.1. */
+TRD_API trd_status trd_ctx_set_int(trd_ctx *ctx, trd_param param, int64_t value);
+
+/* Sets a double parameter.  NaN and infinities are TRD_E_INVALID_ARG; otherwise as trd_ctx_set_int.
+ * Since 0.1. */
+TRD_API trd_status trd_ctx_set_double(trd_ctx *ctx, trd_param param, double value);
+
+/* Reads an integer parameter into *out.  Errors as trd_ctx_set_int.  Since 0.1. */
+TRD_API trd_status trd_ctx_get_int(trd_ctx *ctx, trd_param param, int64_t *out);
+
+/* Reads a double parameter into *out.  Errors as trd_ctx_set_double.  Since 0.1. */
+TRD_API trd_status trd_ctx_get_double(trd_ctx *ctx, trd_param param, double *out);
+
+/* Number of parameters; iterate with trd_param_at(0 .. count-1).  Since 0.1. */
+TRD_API size_t trd_param_count(void);
+
+/* The index-th parameter (in numeric order).  @return TRD_OK; TRD_E_INVALID_ARG if out is NULL;
+ * TRD_E_OUT_OF_RANGE if index >= trd_param_count().  Since 0.1. */
+TRD_API trd_status trd_param_at(size_t index, trd_param *out);
+
+/* The parameter's name in lower snake case without the prefix ("ingest_capacity"), or NULL if unknown.
+ * Static storage.  Since 0.1. */
+TRD_API const char *trd_param_name(trd_param param);
+
+/* Looks a parameter up by its trd_param_name.  @return TRD_OK; TRD_E_INVALID_ARG for NULL arguments;
+ * TRD_E_NOT_FOUND.  Since 0.1. */
+TRD_API trd_status trd_param_from_name(const char *name, trd_param *out);
+
+/* Type, bounds (inclusive) and default of a parameter; each output may be NULL.  Integer parameters keep
+ * their bounds within +-2^53, so the doubles are exact.  @return TRD_OK; TRD_E_NOT_FOUND.  Since 0.1. */
+TRD_API trd_status trd_param_info(trd_param param, trd_param_type *type, double *min, double *max,
+                                  double *dflt);
+
+/* ============================================================================================================
+ * Model: cluster and pipeline
+ *
+ * The model is edited in a staging area and becomes effective atomically with trd_ctx_commit_model(), which
+ * validates it as a whole and gives it a new epoch.  Until then every read function below, and ingest, see
+ * the last committed model.  Ids are dense indices in order of creation (0, 1, 2, ...), valid from the call
+ * that returns them, and never change: nothing is ever removed from a model, only added or re-valued.
+ *
+ * Cluster: node kinds, each a pool of `count` identical machines (count 1 for a single node).  A physical
+ * node is (node id, member) with member in [0, count).  Pools keep the scheduler's problem size proportional
+ * to the number of node *kinds*, not nodes.
+ *
+ * Pipeline: a directed acyclic graph of operators.  Each operator has per-instance resources, instance
+ * bounds, timing, workload feature names and configuration knobs.  A configuration ("config") is one value
+ * per knob; config 0 of every operator is its default config (each knob at its default).
+ *
+ * Names are 1-63 characters from [A-Za-z0-9_.:/-] and unique within their kind (nodes, operators, features
+ * and knobs of one operator).  At most 1024 nodes, 1024 operators, 8192 edges, 16 knobs per operator,
+ * 64 choices per knob, 4096 configs per operator and 65536 deployment entries.
+ * ========================================================================================================== */
+
+/* The value of a time attribute that is not known: the library learns it from events (later versions). */
+#define TRD_UNKNOWN (-1)
+
+/* Node-kind attributes (all doubles; "integer" ones must hold whole numbers). */
+typedef enum trd_node_attr {
+    TRD_NODE_COUNT               = 1,  /* identical machines in the pool; integer, [0, 65536], default 1   */
+    TRD_NODE_CPUS                = 2,  /* CPU cores per machine; > 0 at commit, default 0                   */
+    TRD_NODE_MEMORY_BYTES        = 3,  /* host memory per machine; > 0 at commit, default 0                 */
+    TRD_NODE_GPUS                = 4,  /* accelerator devices per machine; integer, default 0               */
+    TRD_NODE_GPU_MEMORY_BYTES    = 5,  /* memory of each device; > 0 at commit when GPUS > 0, default 0     */
+    TRD_NODE_NIC_BYTES_PER_S     = 6   /* NIC bandwidth per machine and direction; 0 = unlimited (default)  */
+} trd_node_attr;
+
+/* Operator attributes (all doubles; "integer" ones must hold whole numbers). */
+typedef enum trd_op_attr {
+    TRD_OP_CPUS                  = 1,  /* CPU cores per instance; fractional allowed; default 1             */
+    TRD_OP_MEMORY_BYTES          = 2,  /* host memory per instance; default 0                               */
+    TRD_OP_GPUS                  = 3,  /* devices per instance: a fraction in (0, 1] shares one device, or a
+                                          whole number >= 1; default 0 (CPU operator)                        */
+    TRD_OP_GPU_MEMORY_BYTES      = 4,  /* device memory an instance may use on each device it holds (its OOM
+                                          cap); 0 (default) = the whole device                               */
+    TRD_OP_MIN_INSTANCES         = 5,  /* integer, default 1                                                 */
+    TRD_OP_MAX_INSTANCES         = 6,  /* integer; 0 (default) = no limit other than the cluster             */
+    TRD_OP_ASYNC                 = 7,  /* 1 if the operator batches or overlaps requests internally (useful
+                                          time then misleads); 0 or 1, default 0                             */
+    TRD_OP_OUTPUT_BYTES_PER_ITEM = 8,  /* bytes of one output item; 0 (default) = estimate online            */
+    TRD_OP_ITEMS_OUT_PER_IN      = 9,  /* prior of output items per input item: fan-out > 1, filter < 1;
+                                          default 1, estimated online                                        */
+    TRD_OP_START_S               = 10, /* seconds to launch an instance; TRD_UNKNOWN (default) or >= 0       */
+    TRD_OP_STOP_S                = 11, /* seconds to stop an instance; TRD_UNKNOWN (default) or >= 0         */
+    TRD_OP_COLD_START_S          = 12  /* seconds from launch to steady throughput (model load, warm-up);
+                                          TRD_UNKNOWN (default) or >= 0                                      */
+} trd_op_attr;
+
+/* Knob flags for trd_ctx_add_knob_int / trd_ctx_add_knob_real (bitwise or). */
+#define TRD_KNOB_MEMORY_MONOTONE 1  /* peak memory never decreases when this knob increases (batch size)   */
+#define TRD_KNOB_LOG_SCALE       2  /* explore on a log scale; requires min > 0                             */
+
+/* Adds a node kind with default attributes (see trd_node_attr) and returns its id.
+ * @return TRD_OK; TRD_E_INVALID_ARG for a NULL ctx/out or a malformed or duplicate name; TRD_E_LIMIT;
+ *         TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_add_node(trd_ctx *ctx, const char *name, uint32_t *out_node);
+
+/* Sets one attribute of a node kind.  Values are checked against the attribute's own range here and
+ * against the rest of the model at commit.
+ * @return TRD_OK; TRD_E_INVALID_ARG for NULL ctx, NaN/inf, or a fraction where a whole number is required;
+ *         TRD_E_NOT_FOUND for an unknown node or attribute; TRD_E_OUT_OF_RANGE; TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_set_node_attr(trd_ctx *ctx, uint32_t node, trd_node_attr attr, double value);
+
+/* Adds an operator with default attributes (see trd_op_attr) and returns its id.  Errors as
+ * trd_ctx_add_node.  Since 0.1. */
+TRD_API trd_status trd_ctx_add_operator(trd_ctx *ctx, const char *name, uint32_t *out_op);
+
+/* Sets one attribute of an operator.  Errors as trd_ctx_set_node_attr.  Since 0.1. */
+TRD_API trd_status trd_ctx_set_operator_attr(trd_ctx *ctx, uint32_t op, trd_op_attr attr, double value);
+
+/* Declares the next workload feature of an operator (e.g. "pages", "prompt_tokens", "pixels").  Samples of
+ * this operator carry feature values in declaration order (trd_sample.features).
+ * @param out_index  receives the feature's position (may be NULL).
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx, bad or duplicate name); TRD_E_NOT_FOUND (operator);
+ *         TRD_E_LIMIT beyond TRD_MAX_FEATURES; TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_add_feature(trd_ctx *ctx, uint32_t op, const char *name, uint32_t *out_index);
+
+/* Adds an integer knob with domain [min, max] and default `dflt`; `flags` from TRD_KNOB_*.  Knobs must be
+ * added before any config other than the default is added to the operator.
+ * @param out_knob  receives the knob's position among the operator's knobs (may be NULL).
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx, bad or duplicate name, empty domain min > max, default
+ *         outside the domain, unknown flags, log scale with min <= 0); TRD_E_NOT_FOUND (operator);
+ *         TRD_E_STATE (the operator already has configs); TRD_E_LIMIT; TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_add_knob_int(trd_ctx *ctx, uint32_t op, const char *name, int64_t min, int64_t max,
+                                        int64_t dflt, uint32_t flags, uint32_t *out_knob);
+
+/* Adds a real-valued knob; as trd_ctx_add_knob_int, and NaN/inf bounds are TRD_E_INVALID_ARG.  Since 0.1. */
+TRD_API trd_status trd_ctx_add_knob_real(trd_ctx *ctx, uint32_t op, const char *name, double min, double max,
+                                         double dflt, uint32_t flags, uint32_t *out_knob);
+
+/* Adds a boolean knob with default `dflt` (0 or 1).  Errors as trd_ctx_add_knob_int.  Since 0.1. */
+TRD_API trd_status trd_ctx_add_knob_bool(trd_ctx *ctx, uint32_t op, const char *name, int dflt,
+                                         uint32_t *out_knob);
+
+/* Adds a categorical knob with `n_choices` named choices (names follow the naming rule and are unique within
+ * the knob) and the default choice index `dflt`.  A config holds the index of the chosen choice.
+ * Errors as trd_ctx_add_knob_int; n_choices 0 is an empty domain.  Since 0.1. */
+TRD_API trd_status trd_ctx_add_knob_choice(trd_ctx *ctx, uint32_t op, const char *name,
+                                           const char *const *choices, size_t n_choices, size_t dflt,
+                                           uint32_t *out_knob);
+
+/* Registers a config of an operator: one value per knob in knob order (integers and choice indices as whole
+ * doubles, booleans as 0 or 1).  A config equal to an existing one returns that one's id; the default config
+ * is always id 0.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL pointers, n_values != number of knobs, a value outside its knob's
+ *         domain or not whole where it must be); TRD_E_NOT_FOUND (operator); TRD_E_LIMIT; TRD_E_NOMEM.
+ *         Since 0.1. */
+TRD_API trd_status trd_ctx_add_config(trd_ctx *ctx, uint32_t op, const double *values, size_t n_values,
+                                      uint32_t *out_config);
+
+/* Adds the edge from -> to.  `share` in (0, 1] is the prior fraction of `from`'s output items sent along this
+ * edge (1 for a plain chain or a broadcast; below 1 for routing, e.g. 0.1 of blocks go to table OCR); it is
+ * re-estimated online.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx, self-loop, duplicate edge, share outside (0, 1]);
+ *         TRD_E_NOT_FOUND (either operator); TRD_E_LIMIT; TRD_E_NOMEM.  Cycles are reported at commit.
+ *         Since 0.1. */
+TRD_API trd_status trd_ctx_add_edge(trd_ctx *ctx, uint32_t from, uint32_t to, double share);
+
+/* Declares how many instances of `op` with config `config` run on physical node (node, member) now; 0
+ * removes the entry.  This is the deployment the scheduler starts from; capacity is checked at commit.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx); TRD_E_NOT_FOUND (operator, node or config);
+ *         TRD_E_OUT_OF_RANGE (member >= the pool's count, or more than 100000 instances); TRD_E_LIMIT;
+ *         TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_set_deployment(trd_ctx *ctx, uint32_t op, uint32_t node, uint32_t member,
+                                          uint32_t config, uint32_t instances);
+
+/* Validates the staged model and makes it the committed one, with a new epoch.  Validation: at least one
+ * node with machines and one operator; no cycles; all operators connected; every operator fits on at least
+ * one node kind; min_instances <= max_instances; the minimum instances fit the cluster's totals; device
+ * memory declared where devices are; the deployment within each machine's capacity and each operator's
+ * maximum.  With no staged edits it returns the current epoch and changes nothing.
+ * @param out_epoch  receives the epoch (may be NULL); epochs start at 1 and grow by 1 per commit.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx); TRD_E_STATE (no model at all); TRD_E_INVALID_MODEL with a
+ *         message naming the offending object (the staged edits are kept for correction and the committed
+ *         model is unchanged); TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_commit_model(trd_ctx *ctx, uint64_t *out_epoch);
+
+/* Discards staged edits; the next edit starts again from the committed model.  NULL is a no-op.  Since 0.1. */
+TRD_API void trd_ctx_discard_model_edits(trd_ctx *ctx);
+
+/* Loads a whole model from a YAML file (schema: docs/yaml.md) and commits it, replacing the committed model
+ * and discarding staged edits.  On any failure nothing changes.  Errors read "path:line:col: what is wrong".
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx or path); TRD_E_IO (cannot open or read); TRD_E_LIMIT (larger
+ *         than TRD_P_YAML_MAX_BYTES, deeper than TRD_P_YAML_MAX_DEPTH, or beyond a model cap); TRD_E_PARSE
+ *         (anything wrong inside the file: syntax, encoding, wrong types, values outside their ranges, unknown
+ *         or duplicate keys and names, aliases, anchors, tags); TRD_E_INVALID_MODEL (whole-model validation as
+ *         in commit, pointing at the offending object's line); TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_load_yaml(trd_ctx *ctx, const char *path);
+
+/* As trd_ctx_load_yaml, from `len` bytes at `text` (no NUL needed); errors read "<string>:line:col: ...".
+ * Since 0.1. */
+TRD_API trd_status trd_ctx_load_yaml_string(trd_ctx *ctx, const char *text, size_t len);
+
+/* ---- reading the committed model ---- */
+
+/* The committed model's epoch; 0 before the first commit or for a NULL ctx.  Since 0.1. */
+TRD_API uint64_t trd_ctx_model_epoch(const trd_ctx *ctx);
+
+/* Number of operators / node kinds in the committed model (0 for NULL or before a commit).  Since 0.1. */
+TRD_API uint32_t trd_ctx_operator_count(const trd_ctx *ctx);
+TRD_API uint32_t trd_ctx_node_count(const trd_ctx *ctx);
+
+/* Name of a committed operator / node kind, or NULL if the id is out of range.  Belongs to the context;
+ * valid until the next commit or load.  Since 0.1. */
+TRD_API const char *trd_ctx_operator_name(const trd_ctx *ctx, uint32_t op);
+TRD_API const char *trd_ctx_node_name(const trd_ctx *ctx, uint32_t node);
+
+/* Finds a committed operator / node kind by name.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL arguments); TRD_E_STATE (no committed model); TRD_E_NOT_FOUND.
+ *         Since 0.1. */
+TRD_API trd_status trd_ctx_find_operator(trd_ctx *ctx, const char *name, uint32_t *out_op);
+TRD_API trd_status trd_ctx_find_node(trd_ctx *ctx, const char *name, uint32_t *out_node);
+
+/* Reads an attribute of a committed operator / node kind.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL arguments); TRD_E_STATE (no committed model); TRD_E_NOT_FOUND
+ *         (id or attribute).  Since 0.1. */
+TRD_API trd_status trd_ctx_get_operator_attr(trd_ctx *ctx, uint32_t op, trd_op_attr attr, double *out);
+TRD_API trd_status trd_ctx_get_node_attr(trd_ctx *ctx, uint32_t node, trd_node_attr attr, double *out);
+
+/* Workload feature `index` of a committed operator, or NULL if either is out of range.  Belongs to the
+ * context; valid until the next commit or load.  The count is trd_ctx_feature_count.  Since 0.1. */
+TRD_API uint32_t trd_ctx_feature_count(const trd_ctx *ctx, uint32_t op);
+TRD_API const char *trd_ctx_feature_name(const trd_ctx *ctx, uint32_t op, uint32_t index);
+
+/* Knob types, as reported by trd_ctx_get_knob. */
+typedef enum trd_knob_type {
+    TRD_KNOB_TYPE_INT    = 1,
+    TRD_KNOB_TYPE_REAL   = 2,
+    TRD_KNOB_TYPE_BOOL   = 3,
+    TRD_KNOB_TYPE_CHOICE = 4
+} trd_knob_type;
+
+/* Number of knobs of a committed operator (0 if unknown).  Since 0.1. */
+TRD_API uint32_t trd_ctx_knob_count(const trd_ctx *ctx, uint32_t op);
+
+/* Describes knob `knob` of a committed operator; every output may be NULL.  For a choice knob min is 0, max
+ * the last choice index and dflt the default index; for a bool knob [0, 1].  *name belongs to the context
+ * (valid until the next commit or load).
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx); TRD_E_STATE (no committed model); TRD_E_NOT_FOUND.
+ *         Since 0.1. */
+TRD_API trd_status trd_ctx_get_knob(trd_ctx *ctx, uint32_t op, uint32_t knob, const char **name,
+                                    trd_knob_type *type, double *min, double *max, double *dflt, uint32_t *flags);
+
+/* Name of choice `index` of a choice knob, or NULL if anything is out of range or the knob is not a choice
+ * knob.  Belongs to the context.  Since 0.1. */
+TRD_API const char *trd_ctx_knob_choice_name(const trd_ctx *ctx, uint32_t op, uint32_t knob, uint32_t index);
+
+/* Number of configs a committed operator has (>= 1: config 0 is the default), 0 if unknown.  Since 0.1. */
+TRD_API uint32_t trd_ctx_config_count(const trd_ctx *ctx, uint32_t op);
+
+/* Number of edges of the committed model, and edge `index` (in order of creation); outputs may be NULL.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx); TRD_E_STATE; TRD_E_NOT_FOUND.  Since 0.1. */
+TRD_API uint32_t trd_ctx_edge_count(const trd_ctx *ctx);
+TRD_API trd_status trd_ctx_get_edge(trd_ctx *ctx, uint32_t index, uint32_t *from, uint32_t *to, double *share);
+
+/* Number of deployment entries of the committed model, and entry `index`; outputs may be NULL.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx); TRD_E_STATE; TRD_E_NOT_FOUND.  Since 0.1. */
+TRD_API uint32_t trd_ctx_deployment_count(const trd_ctx *ctx);
+TRD_API trd_status trd_ctx_get_deployment(trd_ctx *ctx, uint32_t index, uint32_t *op, uint32_t *node,
+                                          uint32_t *member, uint32_t *config, uint32_t *instances);
+
+/* Copies the knob values of a committed config (the form trd_ctx_add_config takes) into `out`.
+ * @param out        destination; NULL (with capacity 0) only queries the count, returning TRD_OK.
+ * @param capacity   number of doubles `out` can hold.
+ * @param out_count  receives the number of knobs (may be NULL).
+ * @return TRD_OK; TRD_E_INVALID_ARG; TRD_E_STATE; TRD_E_NOT_FOUND (operator or config);
+ *         TRD_E_BUFFER_TOO_SMALL (*out_count still says how many are needed).  Since 0.1. */
+TRD_API trd_status trd_ctx_config_values(trd_ctx *ctx, uint32_t op, uint32_t config, double *out,
+                                         size_t capacity, size_t *out_count);
+
+/* Writes the committed model as one JSON object (nodes, operators with knobs and configs, edges, deployment;
+ * schema in docs/yaml.md) into `buf`, NUL-terminated.  Numbers are written in the "C" format whatever the
+ * process locale, and round-trip exactly.
+ * @param buf       destination; NULL (with capacity 0) only queries the length, returning TRD_OK.
+ * @param capacity  bytes available at buf.
+ * @param out_len   receives the length without the NUL (may be NULL); on TRD_E_BUFFER_TOO_SMALL it still
+ *                  receives the length, so call again with out_len + 1 bytes.
+ * @return TRD_OK; TRD_E_INVALID_ARG; TRD_E_STATE (no committed model); TRD_E_BUFFER_TOO_SMALL.  Since 0.1. */
+TRD_API trd_status trd_ctx_model_to_json(trd_ctx *ctx, char *buf, size_t capacity, size_t *out_len);
+
+/* ============================================================================================================
+ * Observe: metric samples
+ * ========================================================================================================== */
+
+/* Most workload features one sample carries. */
+#define TRD_MAX_FEATURES 8
+
+/* trd_sample.instance value for a sample that aggregates all instances of the operator. */
+#define TRD_WHOLE_OPERATOR 4294967295
+
+/* One observation window of one operator instance (or of the whole operator), as the host measured it.
+ * Frozen layout: 184 bytes, no padding; fill it from a numpy structured array without copying.  New
+ * information will come as new records, never as new fields. */
+typedef struct trd_sample {
+    uint64_t window_start_ns;       /* host clock at the window's start                                     */
+    uint64_t window_end_ns;         /* host clock at its end; must be > window_start_ns                     */
+    uint32_t op;                    /* operator id                                                          */
+    uint32_t instance;              /* the host's instance id, or TRD_WHOLE_OPERATOR                        */
+    uint32_t config;                /* config id the instance ran (0 = default)                             */
+    uint32_t active_instances;      /* instances covered: 1 for an instance sample, >= 1 for a whole operator */
+    uint64_t items_in;              /* items taken from the input queue in the window                       */
+    uint64_t items_out;             /* items emitted                                                        */
+    uint64_t bytes_in;              /* bytes of those items                                                 */
+    uint64_t bytes_out;
+    uint64_t queue_start;           /* items waiting in the input queue at the window's start               */
+    uint64_t queue_end;             /* ... and at its end                                                   */
+    uint64_t host_mem_peak_bytes;   /* peak host memory of the instance(s); 0 = not measured                */
+    uint64_t device_mem_peak_bytes; /* peak device memory; 0 = not measured                                 */
+    double   busy_s;                /* useful seconds summed over the instances covered: wall time with at
+                                       least one request in progress (overlapping requests count once)      */
+    double   utilisation;           /* busy fraction of the main resource (CPU or device), in [0, 1]        */
+    uint32_t n_features;            /* number of features: must equal the operator's declared count        */
+    uint32_t flags;                 /* reserved; must be 0                                                  */
+    double   features[TRD_MAX_FEATURES]; /* workload features in declaration order; finite and >= 0         */
+} trd_sample;
+
+/* Counters of the ingest path. */
+typedef struct trd_ingest_stats {
+    uint64_t accepted;              /* samples accepted since the context was created                       */
+    uint64_t rejected;              /* samples in batches that failed validation                            */
+    uint64_t dropped;               /* accepted samples evicted from a full buffer before being consumed    */
+    uint64_t buffered;              /* samples waiting in the buffer now                                    */
+    uint64_t capacity;              /* the buffer's capacity (TRD_P_INGEST_CAPACITY)                        */
+} trd_ingest_stats;
+
+/* Ingests `count` samples.  The batch is validated as a whole against the committed model first; if any
+ * sample is invalid, none is kept, the message names the first bad sample and field, and the batch counts
+ * as rejected.  Accepted samples wait in a bounded buffer (TRD_P_INGEST_CAPACITY; the oldest are dropped
+ * when it overflows) for the control step to consume them.
+ * Validation: op and config exist; window_end_ns > window_start_ns; active_instances >= 1, and exactly 1 for
+ * an instance sample; busy_s finite, >= 0 and <= window seconds x active_instances x (1 +
+ * TRD_P_INGEST_BUSY_SLACK); utilisation in [0, 1]; n_features equal to the operator's feature count; each
+ * feature finite and >= 0; flags 0.
+ * @return TRD_OK (count 0 is a no-op); TRD_E_INVALID_ARG (NULL ctx, NULL samples with count > 0, or an
+ *         invalid sample); TRD_E_STATE (no committed model); TRD_E_NOMEM (growing the buffer; the batch is
+ *         then not kept and not counted).  Since 0.1. */
+TRD_API trd_status trd_ctx_observe(trd_ctx *ctx, const trd_sample *samples, size_t count);
+
+/* Copies the ingest counters into *out.  @return TRD_OK; TRD_E_INVALID_ARG (NULL arguments).  Since 0.1. */
+TRD_API trd_status trd_ctx_ingest_stats(trd_ctx *ctx, trd_ingest_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRIDENT_H */

@@ -1,0 +1,79 @@
+/* params.c -- the parameter table (zstd-style enum parameters) and its introspection functions. */
+#include "api/params.h"
+
+#include <string.h>
+
+/* Sorted by enum value, so trd_param_at() iterates in numeric order.  Integer parameters are stored as
+ * doubles: every bound stays within 2^53, where a double is exact. */
+static const trd__param_desc table[TRD__PARAM_COUNT] = {
+    [TRD__PI_INGEST_CAPACITY] = {TRD_P_INGEST_CAPACITY, "ingest_capacity", TRD_PARAM_INT, 16, 4194304, 65536},
+    [TRD__PI_INGEST_BUSY_SLACK] = {TRD_P_INGEST_BUSY_SLACK, "ingest_busy_slack", TRD_PARAM_DOUBLE, 0, 10, 0.05},
+    [TRD__PI_YAML_MAX_BYTES] = {TRD_P_YAML_MAX_BYTES, "yaml_max_bytes", TRD_PARAM_INT, 1024, 1073741824, 4194304},
+    [TRD__PI_YAML_MAX_DEPTH] = {TRD_P_YAML_MAX_DEPTH, "yaml_max_depth", TRD_PARAM_INT, 8, 1024, 32},
+};
+
+const trd__param_desc *trd__param_desc_of(trd_param param, size_t *index)
+{
+    for (size_t i = 0; i < TRD__PARAM_COUNT; i++)
+        if (table[i].param == param) {
+            if (index)
+                *index = i;
+            return &table[i];
+        }
+    return NULL;
+}
+
+void trd__params_defaults(double values[TRD__PARAM_COUNT])
+{
+    for (size_t i = 0; i < TRD__PARAM_COUNT; i++)
+        values[i] = table[i].dflt;
+}
+
+size_t trd_param_count(void)
+{
+    return TRD__PARAM_COUNT;
+}
+
+trd_status trd_param_at(size_t index, trd_param *out)
+{
+    if (!out)
+        return TRD_E_INVALID_ARG;
+    if (index >= TRD__PARAM_COUNT)
+        return TRD_E_OUT_OF_RANGE;
+    *out = table[index].param;
+    return TRD_OK;
+}
+
+const char *trd_param_name(trd_param param)
+{
+    const trd__param_desc *p = trd__param_desc_of(param, NULL);
+    return p ? p->name : NULL;
+}
+
+trd_status trd_param_from_name(const char *name, trd_param *out)
+{
+    if (!name || !out)
+        return TRD_E_INVALID_ARG;
+    for (size_t i = 0; i < TRD__PARAM_COUNT; i++)
+        if (strcmp(table[i].name, name) == 0) {
+            *out = table[i].param;
+            return TRD_OK;
+        }
+    return TRD_E_NOT_FOUND;
+}
+
+trd_status trd_param_info(trd_param param, trd_param_type *type, double *min, double *max, double *dflt)
+{
+    const trd__param_desc *p = trd__param_desc_of(param, NULL);
+    if (!p)
+        return TRD_E_NOT_FOUND;
+    if (type)
+        *type = p->type;
+    if (min)
+        *min = p->min;
+    if (max)
+        *max = p->max;
+    if (dflt)
+        *dflt = p->dflt;
+    return TRD_OK;
+}

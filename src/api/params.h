@@ -1,0 +1,31 @@
+/* params.h -- the parameter table and per-context values. */
+#ifndef TRD_API_PARAMS_H
+#define TRD_API_PARAMS_H
+
+#include <stddef.h>
+
+#include "trident.h"
+
+/* Positions in the table; values of a context are stored in this order. */
+enum {
+    TRD__PI_INGEST_CAPACITY,
+    TRD__PI_INGEST_BUSY_SLACK,
+    TRD__PI_YAML_MAX_BYTES,
+    TRD__PI_YAML_MAX_DEPTH,
+    TRD__PARAM_COUNT
+};
+
+typedef struct trd__param_desc {
+    trd_param param;
+    const char *name;
+    trd_param_type type;
+    double min, max, dflt;
+} trd__param_desc;
+
+/* The table row of a parameter and its position, or NULL. */
+const trd__param_desc *trd__param_desc_of(trd_param param, size_t *index);
+
+/* Every parameter at its default. */
+void trd__params_defaults(double values[TRD__PARAM_COUNT]);
+
+#endif

@@ -1,0 +1,70 @@
+/* status.c -- version, status names and messages, record sizes. */
+#include <stdint.h>
+
+#include "trident.h"
+
+/* One row per status: the header's enum is the source of the values; this table adds the text.  A test
+ * checks both agree (every enum value has its identifier here, via the Python binding's header parse). */
+#define TRD__STATUS_TABLE(X)                                                                                   \
+    X(TRD_OK, "success")                                                                                         \
+    X(TRD_E_INVALID_ARG, "invalid argument")                                                                     \
+    X(TRD_E_NOMEM, "out of memory")                                                                              \
+    X(TRD_E_STATE, "operation not valid in the current state")                                                   \
+    X(TRD_E_NOT_FOUND, "not found")                                                                              \
+    X(TRD_E_OUT_OF_RANGE, "value out of range")                                                                  \
+    X(TRD_E_BUFFER_TOO_SMALL, "buffer too small")                                                                \
+    X(TRD_E_PARSE, "malformed input")                                                                            \
+    X(TRD_E_IO, "input/output error")                                                                            \
+    X(TRD_E_INVALID_MODEL, "invalid model")                                                                      \
+    X(TRD_E_LIMIT, "size limit reached")                                                                         \
+    X(TRD_E_INTERNAL, "internal error")
+
+const char *trd_status_name(trd_status status)
+{
+    switch (status) {
+#define X(code, text)                                                                                            \
+    case code:                                                                                                   \
+        return #code;
+        TRD__STATUS_TABLE(X)
+#undef X
+    }
+    return "TRD_E_UNKNOWN";
+}
+
+const char *trd_strerror(trd_status status)
+{
+    switch (status) {
+#define X(code, text)                                                                                            \
+    case code:                                                                                                   \
+        return text;
+        TRD__STATUS_TABLE(X)
+#undef X
+    }
+    return "unknown status code";
+}
+
+unsigned trd_version_number(void)
+{
+    return TRD_VERSION_NUMBER;
+}
+
+const char *trd_version_string(void)
+{
+#define TRD__STR2(x) #x
+#define TRD__STR(x) TRD__STR2(x)
+    return TRD__STR(TRD_VERSION_MAJOR) "." TRD__STR(TRD_VERSION_MINOR) "." TRD__STR(TRD_VERSION_PATCH);
+}
+
+/* The record layouts are part of the ABI: a changed size here is a broken build, not a runtime surprise. */
+_Static_assert(sizeof(trd_sample) == 184, "trd_sample layout is frozen at 184 bytes");
+_Static_assert(sizeof(trd_ingest_stats) == 40, "trd_ingest_stats layout is frozen at 40 bytes");
+
+size_t trd_record_size(trd_record record)
+{
+    switch (record) {
+    case TRD_RECORD_ALLOCATOR: return sizeof(trd_allocator);
+    case TRD_RECORD_SAMPLE: return sizeof(trd_sample);
+    case TRD_RECORD_INGEST_STATS: return sizeof(trd_ingest_stats);
+    }
+    return 0;
+}

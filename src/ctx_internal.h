@@ -1,0 +1,33 @@
+/* ctx_internal.h -- struct trd_ctx: what one context owns, and the helpers every entry point uses. */
+#ifndef TRD_CTX_INTERNAL_H
+#define TRD_CTX_INTERNAL_H
+
+#include "api/params.h"
+#include "common/alloc.h"
+#include "common/diag.h"
+#include "common/log.h"
+#include "model/model.h"
+#include "observe/ingest.h"
+#include "trident.h"
+
+struct trd_ctx {
+    trd__alloc alloc;
+    trd__log log;
+    trd__diag error;                 /* trd_ctx_last_error */
+    double params[TRD__PARAM_COUNT];
+    trd__model *model;               /* committed; NULL before the first commit */
+    trd__model *staged;              /* pending edits; NULL when there are none */
+    trd__ingest ingest;
+};
+
+/* Records a failure of an entry point: keeps the message as the context's last error, logs it at DEBUG
+ * under `component`, and returns the status unchanged. */
+trd_status trd__ctx_failed(trd_ctx *ctx, const char *component, trd_status status, const trd__diag *d);
+
+/* Formats the failure directly into the context's last error (no separate diag needed). */
+trd_status trd__ctx_fail(trd_ctx *ctx, const char *component, trd_status status, const char *fmt, ...)
+    TRD__PRINTF(4, 5);
+
+static inline double trd__ctx_param(const trd_ctx *ctx, size_t index) { return ctx->params[index]; }
+
+#endif

@@ -1,0 +1,315 @@
+/* Allocation-failure injection.  A scenario is a list of steps, each one public call.  For N = 1, 2, ... the
+ * allocator fails its N-th allocation; the step that meets the failure must return TRD_E_NOMEM, change
+ * nothing (the model JSON and ingest counters are compared), and leave the context usable: with the allocator
+ * healthy again the same step is retried and the rest of the scenario must reach exactly the state of a run
+ * without failures.  After trd_ctx_free nothing may be left allocated.  The loop ends at the first N that no
+ * longer reaches a failure.
+ *
+ * To cover a new public call, add a step to `steps` below. */
+#include <stdlib.h>
+
+#include "test_support.h"
+
+typedef struct scenario {
+    uint32_t cpu, gpu, src, mid, dst, cfg;
+    char pdf_path[4096];
+} scenario;
+
+typedef trd_status (*step_fn)(trd_ctx *ctx, scenario *s);
+
+static trd_status s_logger(trd_ctx *ctx, scenario *s)
+{
+    (void)s;
+    return trd_ctx_set_logger(ctx, NULL, NULL, TRD_LOG_OFF);
+}
+static trd_status s_params(trd_ctx *ctx, scenario *s)
+{
+    (void)s;
+    return trd_ctx_set_double(ctx, TRD_P_INGEST_BUSY_SLACK, 0.1);
+}
+static trd_status s_add_cpu(trd_ctx *ctx, scenario *s) { return trd_ctx_add_node(ctx, "cpu", &s->cpu); }
+static trd_status s_cpu_attrs(trd_ctx *ctx, scenario *s)
+{
+    trd_status st = trd_ctx_set_node_attr(ctx, s->cpu, TRD_NODE_CPUS, 32);
+    return st ? st : trd_ctx_set_node_attr(ctx, s->cpu, TRD_NODE_MEMORY_BYTES, 1e11);
+}
+static trd_status s_add_gpu(trd_ctx *ctx, scenario *s) { return trd_ctx_add_node(ctx, "gpu", &s->gpu); }
+static trd_status s_gpu_attrs(trd_ctx *ctx, scenario *s)
+{
+    trd_status st = trd_ctx_set_node_attr(ctx, s->gpu, TRD_NODE_CPUS, 16);
+    st = st ? st : trd_ctx_set_node_attr(ctx, s->gpu, TRD_NODE_MEMORY_BYTES, 1e11);
+    st = st ? st : trd_ctx_set_node_attr(ctx, s->gpu, TRD_NODE_GPUS, 4);
+    return st ? st : trd_ctx_set_node_attr(ctx, s->gpu, TRD_NODE_GPU_MEMORY_BYTES, 8e10);
+}
+static trd_status s_add_src(trd_ctx *ctx, scenario *s) { return trd_ctx_add_operator(ctx, "src", &s->src); }
+static trd_status s_add_mid(trd_ctx *ctx, scenario *s) { return trd_ctx_add_operator(ctx, "mid", &s->mid); }
+static trd_status s_mid_attrs(trd_ctx *ctx, scenario *s)
+{
+    return trd_ctx_set_operator_attr(ctx, s->mid, TRD_OP_GPUS, 0.5);
+}
+static trd_status s_feature(trd_ctx *ctx, scenario *s) { return trd_ctx_add_feature(ctx, s->src, "pages", NULL); }
+static trd_status s_knob_int(trd_ctx *ctx, scenario *s)
+{
+    return trd_ctx_add_knob_int(ctx, s->mid, "batch", 1, 128, 16, TRD_KNOB_MEMORY_MONOTONE, NULL);
+}
+static trd_status s_knob_real(trd_ctx *ctx, scenario *s)
+{
+    return trd_ctx_add_knob_real(ctx, s->mid, "temp", 0, 1, 0.5, 0, NULL);
+}
+static trd_status s_knob_bool(trd_ctx *ctx, scenario *s) { return trd_ctx_add_knob_bool(ctx, s->mid, "flag", 1, NULL); }
+static trd_status s_knob_choice(trd_ctx *ctx, scenario *s)
+{
+    const char *const c[] = {"a", "b", "c"};
+    return trd_ctx_add_knob_choice(ctx, s->mid, "mode", c, 3, 1, NULL);
+}
+static trd_status s_config(trd_ctx *ctx, scenario *s)
+{
+    const double v[] = {32, 0.25, 0, 2};
+    return trd_ctx_add_config(ctx, s->mid, v, 4, &s->cfg);
+}
+static trd_status s_edge(trd_ctx *ctx, scenario *s) { return trd_ctx_add_edge(ctx, s->src, s->mid, 1); }
+static trd_status s_deploy(trd_ctx *ctx, scenario *s) { return trd_ctx_set_deployment(ctx, s->mid, s->gpu, 0, s->cfg, 2); }
+static trd_status s_commit(trd_ctx *ctx, scenario *s)
+{
+    (void)s;
+    return trd_ctx_commit_model(ctx, NULL);
+}
+/* Edits after a commit clone the committed model into the staging area. */
+static trd_status s_add_dst(trd_ctx *ctx, scenario *s) { return trd_ctx_add_operator(ctx, "dst", &s->dst); }
+static trd_status s_edge2(trd_ctx *ctx, scenario *s) { return trd_ctx_add_edge(ctx, s->mid, s->dst, 0.5); }
+static trd_status s_cycle_edge(trd_ctx *ctx, scenario *s) { return trd_ctx_add_edge(ctx, s->dst, s->src, 1); }
+static trd_status s_commit_invalid(trd_ctx *ctx, scenario *s)
+{
+    /* Validation allocates too (ordering, cycle description); a cycle must still be reported cleanly. */
+    (void)s;
+    trd_status st = trd_ctx_commit_model(ctx, NULL);
+    return st == TRD_E_INVALID_MODEL ? TRD_OK : st == TRD_OK ? TRD_E_INTERNAL : st;
+}
+static trd_status s_discard(trd_ctx *ctx, scenario *s)
+{
+    (void)s;
+    trd_ctx_discard_model_edits(ctx);
+    return TRD_OK;
+}
+static trd_status s_commit2(trd_ctx *ctx, scenario *s)
+{
+    (void)s;
+    return trd_ctx_commit_model(ctx, NULL);
+}
+static trd_status s_observe(trd_ctx *ctx, scenario *s)
+{
+    trd_sample batch[100];
+    for (int i = 0; i < 100; i++) {
+        batch[i] = test_sample(s->src, 1);
+        batch[i].items_in = (uint64_t)i;
+    }
+    return trd_ctx_observe(ctx, batch, 100);
+}
+static trd_status s_capacity(trd_ctx *ctx, scenario *s)
+{
+    (void)s;
+    return trd_ctx_set_int(ctx, TRD_P_INGEST_CAPACITY, 32);
+}
+static trd_status s_json(trd_ctx *ctx, scenario *s)
+{
+    (void)s;
+    char buf[8192];
+    return trd_ctx_model_to_json(ctx, buf, sizeof buf, NULL);
+}
+static trd_status s_reads(trd_ctx *ctx, scenario *s)
+{
+    double v[4];
+    uint32_t id;
+    trd_status st = trd_ctx_config_values(ctx, s->mid, s->cfg, v, 4, NULL);
+    st = st ? st : trd_ctx_find_operator(ctx, "dst", &id);
+    return st ? st : trd_ctx_get_knob(ctx, s->mid, 3, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+static trd_status s_yaml_string(trd_ctx *ctx, scenario *s)
+{
+    (void)s;
+    return test_load_model(ctx);
+}
+static trd_status s_yaml_bad(trd_ctx *ctx, scenario *s)
+{
+    /* A failing load also allocates (parser tree, partial model); its failure must still be clean. */
+    (void)s;
+    static const char bad[] = "cluster: {nodes: [{name: n, cpus: 1, memory: 1GiB}]}\n"
+                              "pipeline: {operators: [{name: a}, {name: b}]}\n";
+    trd_status st = trd_ctx_load_yaml_string(ctx, bad, strlen(bad));
+    return st == TRD_E_INVALID_MODEL ? TRD_OK : st == TRD_OK ? TRD_E_INTERNAL : st;
+}
+static trd_status s_yaml_file(trd_ctx *ctx, scenario *s) { return trd_ctx_load_yaml(ctx, s->pdf_path); }
+static trd_status s_observe_after_reload(trd_ctx *ctx, scenario *s)
+{
+    (void)s;
+    trd_sample one = test_sample(0, trd_ctx_feature_count(ctx, 0));
+    return trd_ctx_observe(ctx, &one, 1);
+}
+
+typedef struct step {
+    const char *name;
+    step_fn fn;
+} step;
+
+static const step steps[] = {
+    {"set_logger", s_logger},
+    {"set_double", s_params},
+    {"add_node cpu", s_add_cpu},
+    {"set_node_attr cpu", s_cpu_attrs},
+    {"add_node gpu", s_add_gpu},
+    {"set_node_attr gpu", s_gpu_attrs},
+    {"add_operator src", s_add_src},
+    {"add_operator mid", s_add_mid},
+    {"set_operator_attr", s_mid_attrs},
+    {"add_feature", s_feature},
+    {"add_knob_int", s_knob_int},
+    {"add_knob_real", s_knob_real},
+    {"add_knob_bool", s_knob_bool},
+    {"add_knob_choice", s_knob_choice},
+    {"add_config", s_config},
+    {"add_edge", s_edge},
+    {"set_deployment", s_deploy},
+    {"commit_model", s_commit},
+    {"add_operator after commit", s_add_dst},
+    {"add_edge after commit", s_edge2},
+    {"add_edge closing a cycle", s_cycle_edge},
+    {"commit_model (cycle)", s_commit_invalid},
+    {"discard_model_edits", s_discard},
+    {"add_operator after discard", s_add_dst},
+    {"add_edge after discard", s_edge2},
+    {"commit_model again", s_commit2},
+    {"observe", s_observe},
+    {"set_int ingest_capacity", s_capacity},
+    {"model_to_json", s_json},
+    {"reads", s_reads},
+    {"load_yaml_string", s_yaml_string},
+    {"load_yaml_string (invalid model)", s_yaml_bad},
+    {"load_yaml (pdf.yaml)", s_yaml_file},
+    {"observe after reload", s_observe_after_reload},
+};
+enum { N_STEPS = sizeof steps / sizeof steps[0] };
+
+/* State that must not change across a failed step. */
+typedef struct snapshot {
+    char *json;
+    trd_ingest_stats stats;
+    uint64_t epoch;
+} snapshot;
+
+static snapshot take(trd_ctx *ctx)
+{
+    snapshot s;
+    s.json = test_model_json(ctx);
+    trd_ctx_ingest_stats(ctx, &s.stats);
+    s.epoch = trd_ctx_model_epoch(ctx);
+    return s;
+}
+
+static void same(const snapshot *a, const snapshot *b, const char *what)
+{
+    if ((a->json == NULL) != (b->json == NULL) || (a->json && strcmp(a->json, b->json) != 0))
+        fail_msg("%s: the model changed", what);
+    if (memcmp(&a->stats, &b->stats, sizeof a->stats) != 0)
+        fail_msg("%s: the ingest counters changed", what);
+    if (a->epoch != b->epoch)
+        fail_msg("%s: the epoch changed", what);
+}
+
+static void release(snapshot *s)
+{
+    free(s->json);
+    s->json = NULL;
+}
+
+static void scenario_init(scenario *s)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->pdf_path, sizeof s->pdf_path, "%s", test_source_path("examples/pipelines/pdf.yaml"));
+}
+
+/* Runs the whole scenario without failures and returns its final state. */
+static snapshot reference_run(void)
+{
+    test_alloc a;
+    trd_ctx *ctx = test_ctx_new(&a);
+    scenario s;
+    scenario_init(&s);
+    for (size_t i = 0; i < N_STEPS; i++) {
+        trd_status st = steps[i].fn(ctx, &s);
+        if (st != TRD_OK)
+            fail_msg("reference run: step '%s' failed: %s: %s", steps[i].name, trd_status_name(st),
+                     trd_ctx_last_error(ctx));
+    }
+    snapshot final = take(ctx);
+    trd_ctx_free(ctx);
+    assert_int_equal(a.live_blocks, 0);
+    return final;
+}
+
+static void test_every_allocation_failure_is_clean(void **state)
+{
+    (void)state;
+    snapshot reference = reference_run();
+    size_t failures_injected = 0, n;
+    for (n = 1;; n++) {
+        test_alloc a;
+        memset(&a, 0, sizeof a);
+        a.fail_at = n;
+        trd_allocator alloc = test_allocator(&a);
+        trd_ctx *ctx = NULL;
+        trd_status st = trd_ctx_new_with_allocator(&ctx, &alloc);
+        if (st == TRD_E_NOMEM) {
+            assert_int_equal(a.live_blocks, 0);
+            failures_injected++;
+            continue;
+        }
+        assert_int_equal(st, TRD_OK);
+        scenario s;
+        scenario_init(&s);
+        int failed_at = -1;
+        for (size_t i = 0; i < N_STEPS; i++) {
+            size_t failures_before = a.failures;
+            snapshot before = take(ctx);
+            /* take() allocates nothing in the library (model_to_json writes into a host buffer). */
+            st = steps[i].fn(ctx, &s);
+            if (st == TRD_E_NOMEM) {
+                if (a.failures == failures_before)
+                    fail_msg("N=%zu, step '%s': TRD_E_NOMEM without an injected failure", n, steps[i].name);
+                snapshot after = take(ctx);
+                char what[160];
+                snprintf(what, sizeof what, "N=%zu, step '%s' (%s)", n, steps[i].name, trd_ctx_last_error(ctx));
+                same(&before, &after, what);
+                release(&after);
+                failed_at = (int)i;
+                failures_injected++;
+                /* The context stays usable: heal the allocator and retry the same step. */
+                a.fail_at = 0;
+                st = steps[i].fn(ctx, &s);
+            }
+            release(&before);
+            if (st != TRD_OK)
+                fail_msg("N=%zu, step '%s': %s: %s", n, steps[i].name, trd_status_name(st), trd_ctx_last_error(ctx));
+        }
+        snapshot final = take(ctx);
+        char what[96];
+        snprintf(what, sizeof what, "N=%zu, final state", n);
+        same(&reference, &final, what);
+        release(&final);
+        trd_ctx_free(ctx);
+        if (a.live_blocks != 0 || a.live_bytes != 0)
+            fail_msg("N=%zu: %zu blocks (%zu bytes) leaked", n, a.live_blocks, a.live_bytes);
+        assert_int_equal(a.size_mismatches, 0);
+        if (failed_at < 0)
+            break; /* the scenario made fewer than n allocations: every one has been failed once */
+    }
+    release(&reference);
+    print_message("injected %zu allocation failures over %zu runs of a %d-step scenario\n", failures_injected, n,
+                  (int)N_STEPS);
+    assert_true(failures_injected > 100);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_allocation_failure_is_clean)};
+    return cmocka_run_group_tests_name("api_alloc_failure", tests, NULL, NULL);
+}
