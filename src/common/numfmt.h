@@ -1,6 +1,6 @@
 /* numfmt.h -- locale-independent conversion between doubles and text.
  *
- * printf("%g") and strtod() follow LC_NUMERIC, so a host that calls setlocale(LC_ALL, "de_DE.UTF-8") would
+ * The printf family's %g and strtod() follow LC_NUMERIC, so a host that calls setlocale(LC_ALL, "de_DE.UTF-8") would
  * get "0,5" in our JSON and stop parsing YAML numbers at the '.'.  These routines never read the locale's
  * decimal point: formatting takes only ASCII digits from printf's %e output, and parsing hands strtod a
  * string with no decimal point at all ("15e-1" for "1.5"), which every locale reads alike. */
