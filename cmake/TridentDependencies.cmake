@@ -2,7 +2,7 @@
 #
 #   libyaml  (libyaml-dev)     the YAML model loader
 #   GSL      (libgsl-dev)      Gaussian processes and optimisation (observe and adapt layers)
-#   OpenBLAS (libopenblas-dev) the BLAS behind GSL: 12x faster Cholesky than libgslcblas at n = 2000
+#   a CBLAS for GSL: GSL's own (default) or OpenBLAS (libopenblas-dev, TRIDENT_BLAS=openblas)
 #   GLPK     (libglpk-dev)     the MILP solver (schedule layer)
 #   cmocka   (libcmocka-dev)   the C test framework (tests only)
 
@@ -24,21 +24,30 @@ endmacro()
 trident_require_pkg(TRIDENT_YAML yaml-0.1 libyaml-dev "the YAML model loader")
 trident_require_pkg(TRIDENT_GSL gsl libgsl-dev "Gaussian-process regression")
 
-# GSL's pkg-config links its reference CBLAS; the GP layer links OpenBLAS in its place.  libgsl's own cblas_*
-# calls then bind to OpenBLAS (verified with LD_DEBUG=bindings; see ../shared/research/deps.md section 2.1).
+# GSL needs a CBLAS.  Its pkg-config file names the reference one (libgslcblas), the default here: the GP's
+# hot loops are our own code (src/common/linalg.c) and GSL only calls BLAS on vectors of a dozen entries.
+# TRIDENT_BLAS=openblas links OpenBLAS in its place (libgsl's cblas_* calls then bind to it, see
+# research/deps.md 2.1); note that the pthread build of OpenBLAS starts worker threads when it is loaded.
 find_library(TRIDENT_GSL_LIBRARY NAMES gsl HINTS ${TRIDENT_GSL_LIBRARY_DIRS})
 if(TRIDENT_BLAS STREQUAL "openblas")
     trident_require_pkg(TRIDENT_OPENBLAS openblas libopenblas-dev "the BLAS behind GSL (or set -DTRIDENT_BLAS=gslcblas)")
-    set(_trd_blas PkgConfig::TRIDENT_OPENBLAS)
+    find_library(TRIDENT_BLAS_LIBRARY NAMES openblas HINTS ${TRIDENT_OPENBLAS_LIBRARY_DIRS})
+    set(TRIDENT_BLAS_NAME openblas)
 elseif(TRIDENT_BLAS STREQUAL "gslcblas")
-    find_library(TRIDENT_GSLCBLAS_LIBRARY NAMES gslcblas HINTS ${TRIDENT_GSL_LIBRARY_DIRS})
-    set(_trd_blas ${TRIDENT_GSLCBLAS_LIBRARY})
+    find_library(TRIDENT_BLAS_LIBRARY NAMES gslcblas HINTS ${TRIDENT_GSL_LIBRARY_DIRS})
+    set(TRIDENT_BLAS_NAME gslcblas)
 else()
-    message(FATAL_ERROR "TRIDENT_BLAS must be openblas or gslcblas, not \"${TRIDENT_BLAS}\"")
+    message(FATAL_ERROR "TRIDENT_BLAS must be gslcblas or openblas, not \"${TRIDENT_BLAS}\"")
+endif()
+if(NOT TRIDENT_GSL_LIBRARY OR NOT TRIDENT_BLAS_LIBRARY)
+    message(FATAL_ERROR "libtrident needs libgsl and a CBLAS (${TRIDENT_BLAS}).\n"
+                        "On Debian or Ubuntu: apt-get install libgsl-dev")
 endif()
 add_library(trident_gsl INTERFACE)
 target_include_directories(trident_gsl INTERFACE ${TRIDENT_GSL_INCLUDE_DIRS})
-target_link_libraries(trident_gsl INTERFACE ${TRIDENT_GSL_LIBRARY} ${_trd_blas} m)
+target_link_libraries(trident_gsl INTERFACE ${TRIDENT_GSL_LIBRARY} ${TRIDENT_BLAS_LIBRARY} m)
+# How the installed static library names them (plain names: Debian puts them on the default link path).
+set(TRIDENT_GSL_LINK_NAMES gsl ${TRIDENT_BLAS_NAME} m)
 
 # GLPK ships no pkg-config file on Debian.
 find_path(TRIDENT_GLPK_INCLUDE_DIR glpk.h)
