@@ -109,9 +109,11 @@ TRD_API const char *trd_strerror(trd_status status);
 /* The plain records that cross the library boundary.  A binding that lays them out itself (cffi, ctypes)
  * compares its sizes with trd_record_size() at load time and refuses to run on a mismatch. */
 typedef enum trd_record {
-    TRD_RECORD_ALLOCATOR    = 1,    /* trd_allocator    */
-    TRD_RECORD_SAMPLE       = 2,    /* trd_sample       */
-    TRD_RECORD_INGEST_STATS = 3     /* trd_ingest_stats */
+    TRD_RECORD_ALLOCATOR     = 1,   /* trd_allocator     */
+    TRD_RECORD_SAMPLE        = 2,   /* trd_sample        */
+    TRD_RECORD_INGEST_STATS  = 3,   /* trd_ingest_stats  */
+    TRD_RECORD_ESTIMATE      = 4,   /* trd_estimate      */
+    TRD_RECORD_OBSERVE_STATS = 5    /* trd_observe_stats */
 } trd_record;
 
 /* sizeof the record as compiled into the library, or 0 for an unknown record.  Since 0.1. */
@@ -179,14 +181,56 @@ TRD_API const char *trd_ctx_last_error(const trd_ctx *ctx);
 
 /* Tunable settings of a context, in the style of zstd's parameter enum: typed setters and getters, and
  * introspection of name, type, bounds and default, so that bindings can expose them as keyword arguments.
- * Numbers are frozen; they are grouped by module (1xx ingest, 2xx model and YAML). */
+ * Numbers are frozen; they are grouped by module (1-99 general, 100-109 ingest, 110-129 observe and its
+ * Gaussian processes, 2xx model and YAML).  The observe layer's thresholds are those of DESIGN section 5. */
 typedef enum trd_param {
+    /* Seed of the context's random generator (GP restarts); the same seed and inputs give the same results
+     * (int, [0, 9007199254740991], default 1).  Setting it restarts the generator. */
+    TRD_P_RANDOM_SEED       = 1,
     /* Samples the ingest buffer holds (int, [16, 4194304], default 65536).  When a batch would overflow it,
      * the oldest samples are dropped and counted (trd_ingest_stats.dropped).  Shrinking keeps the newest. */
     TRD_P_INGEST_CAPACITY   = 100,
     /* How far a sample's busy_s may exceed its window length times its instances before the sample is
      * rejected, as a fraction (double, [0, 10], default 0.05): host threads sample clocks a little apart. */
     TRD_P_INGEST_BUSY_SLACK = 101,
+    /* Length of an observation window, in ms (int, [100, 86400000], default 10000): samples are aggregated
+     * per operator, config and window before filtering and estimation. */
+    TRD_P_OBSERVE_WINDOW_MS = 110,
+    /* How long after a window ends (by the newest sample's end time) its late samples are still folded in,
+     * in ms (int, [0, 3600000], default 2000).  Later ones are counted and dropped. */
+    TRD_P_OBSERVE_GRACE_MS  = 111,
+    /* Stage-1 filter: windows whose mean utilisation is below this are not steady state (double, [0, 1],
+     * default 0.6; the paper's tau_u). */
+    TRD_P_OBSERVE_MIN_UTILISATION = 112,
+    /* Stage-1 filter: windows whose input queue changes faster than this fraction of the operator's rate,
+     * |dq/dt| > slope x rate, are backlog bursts or draining (double, [0, 100], default 0.2). */
+    TRD_P_OBSERVE_QUEUE_SLOPE = 113,
+    /* Stage-2 filter: windows whose rate lies more than this many predictive standard deviations from the
+     * GP are outliers (double, [0.5, 100], default 2.5; tau_z). */
+    TRD_P_OBSERVE_OUTLIER_Z = 114,
+    /* Accepted windows needed before the GP replaces the EMA (int, [2, 1024], default 8; n_min). */
+    TRD_P_OBSERVE_MIN_SAMPLES = 115,
+    /* Weight of the newest window in the EMA fallback (double, [0.001, 1], default 0.3). */
+    TRD_P_OBSERVE_EMA_ALPHA = 116,
+    /* 1 to estimate capacity as rate / utilisation from low-utilisation windows of operators whose
+     * utilisation is trustworthy (synchronous ones, and accelerator ones), used only while nothing better
+     * is known (int, [0, 1], default 1). */
+    TRD_P_OBSERVE_UTIL_CAPACITY = 117,
+    /* Most accepted windows each GP keeps (int, [8, 1024], default 64; N_gp).  Changing it, or the kernel,
+     * restarts the estimates of every operator. */
+    TRD_P_GP_MAX_POINTS     = 120,
+    /* Accepted windows between hyper-parameter refits; in between the GP is updated incrementally (int,
+     * [1, 1024], default 10). */
+    TRD_P_GP_REFIT_EVERY    = 121,
+    /* Random restarts of each hyper-parameter fit beyond the warm start (int, [0, 32], default 2). */
+    TRD_P_GP_RESTARTS       = 122,
+    /* Covariance function, a trd_gp_kernel (int, [0, 2], default TRD_GP_KERNEL_MATERN52). */
+    TRD_P_GP_KERNEL         = 123,
+    /* Hyper-parameter optimiser, a trd_gp_optimizer (int, [0, 1], default TRD_GP_OPTIMIZER_BOXMIN). */
+    TRD_P_GP_OPTIMIZER      = 124,
+    /* Eviction keeps the oldest window if no other lies within this distance of it in standardised log1p
+     * feature space, so rare workloads stay covered (double, [0, 100], default 0.5). */
+    TRD_P_GP_COVERAGE_RADIUS = 125,
     /* Largest YAML document trd_ctx_load_yaml* accepts, in bytes (int, [1024, 1073741824], default
      * 4194304); larger input fails with TRD_E_LIMIT before it is parsed. */
     TRD_P_YAML_MAX_BYTES    = 200,
@@ -194,6 +238,22 @@ typedef enum trd_param {
      * itself nests 7 deep); deeper input fails with TRD_E_LIMIT. */
     TRD_P_YAML_MAX_DEPTH    = 201
 } trd_param;
+
+/* Values of TRD_P_GP_KERNEL: Matern 5/2 (the paper's), Matern 3/2, squared exponential; all with one length
+ * scale per feature (ARD). */
+typedef enum trd_gp_kernel {
+    TRD_GP_KERNEL_MATERN52 = 0,
+    TRD_GP_KERNEL_MATERN32 = 1,
+    TRD_GP_KERNEL_SE       = 2
+} trd_gp_kernel;
+
+/* Values of TRD_P_GP_OPTIMIZER: a projected quasi-Newton method (the default, about as many likelihood
+ * evaluations as scikit-learn's L-BFGS-B), or GSL's BFGS2 on a logistic map of the bounds (several times more;
+ * kept for comparison). */
+typedef enum trd_gp_optimizer {
+    TRD_GP_OPTIMIZER_BOXMIN    = 0,
+    TRD_GP_OPTIMIZER_GSL_BFGS2 = 1
+} trd_gp_optimizer;
 
 typedef enum trd_param_type {
     TRD_PARAM_INT    = 1,           /* set/get with trd_ctx_set_int / trd_ctx_get_int       */
@@ -543,6 +603,87 @@ TRD_API trd_status trd_ctx_observe(trd_ctx *ctx, const trd_sample *samples, size
 
 /* Copies the ingest counters into *out.  @return TRD_OK; TRD_E_INVALID_ARG (NULL arguments).  Since 0.1. */
 TRD_API trd_status trd_ctx_ingest_stats(trd_ctx *ctx, trd_ingest_stats *out);
+
+/* ---- estimates: what observe believes ----
+ *
+ * Each operator's sustainable per-instance throughput (items in per second per instance) is estimated per
+ * config from the samples (DESIGN section 5): samples are aggregated into windows (TRD_P_OBSERVE_WINDOW_MS);
+ * windows that are not steady state are filtered out (utilisation, queue trend, no progress, and, once a
+ * Gaussian process exists, outliers); an EMA of the survivors serves until TRD_P_OBSERVE_MIN_SAMPLES windows
+ * are accepted, then a GP over the operator's workload features (log1p, standardised) gives the rate at the
+ * current workload with its uncertainty.  A window closes when samples ending TRD_P_OBSERVE_GRACE_MS after it
+ * arrive, so estimates lag the newest samples by up to a window.  The functions below first fold whatever
+ * trd_ctx_observe has buffered. */
+
+/* Config argument of trd_ctx_estimate_detail: the config of the operator's latest closed window. */
+#define TRD_CURRENT_CONFIG 4294967295
+/* Config argument of trd_ctx_invalidate: every config of the operator. */
+#define TRD_ALL_CONFIGS 4294967295
+
+/* Where an estimate comes from. */
+typedef enum trd_estimate_source {
+    TRD_ESTIMATE_NONE        = 0,   /* nothing usable yet                                                  */
+    TRD_ESTIMATE_EMA         = 1,   /* EMA of filtered windows, before the GP has enough of them           */
+    TRD_ESTIMATE_GP          = 2,   /* the Gaussian process at the workload asked about                    */
+    TRD_ESTIMATE_UTILISATION = 3    /* rate / utilisation of under-loaded windows: low confidence, used only
+                                       while no steady-state window exists                                 */
+} trd_estimate_source;
+
+/* An estimate with its provenance.  Frozen layout: 40 bytes. */
+typedef struct trd_estimate {
+    double   items_per_s;           /* sustainable per-instance rate; >= 0                                  */
+    double   stddev;                /* its uncertainty: GP posterior sd, or 1.25 x the EMA's mean absolute
+                                       deviation                                                            */
+    double   noise_stddev;          /* window-to-window noise the GP learned (0 without a GP)              */
+    uint32_t source;                /* a trd_estimate_source                                               */
+    uint32_t config;                /* the config estimated                                                */
+    uint32_t points;                /* windows behind it (GP points, or windows the EMA has seen)          */
+    uint32_t reserved;              /* 0                                                                   */
+} trd_estimate;
+
+/* Per-operator observe counters (all configs; they survive invalidation).  Frozen layout: 72 bytes. */
+typedef struct trd_observe_stats {
+    uint64_t windows;               /* windows closed                                                      */
+    uint64_t accepted;              /* ... that passed both filters                                        */
+    uint64_t rejected_utilisation;  /* stage 1: utilisation below TRD_P_OBSERVE_MIN_UTILISATION            */
+    uint64_t rejected_queue;        /* stage 1: queue draining to empty or changing too fast               */
+    uint64_t rejected_progress;     /* stage 1: no item taken                                              */
+    uint64_t rejected_outlier;      /* stage 2: too far from the GP                                        */
+    uint64_t late_samples;          /* samples that arrived after their window closed                     */
+    uint64_t gp_fits;               /* hyper-parameter fits run                                            */
+    uint64_t invalidations;         /* estimators dropped by trd_ctx_invalidate                            */
+} trd_observe_stats;
+
+/* The sustainable per-instance throughput of `op` in its current config (the config of its latest closed
+ * window) at its current workload (the mean features of that window).
+ * @param out_items_per_s  receives the rate, items in per second per instance.
+ * @param out_stddev       receives its uncertainty (may be NULL).
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx or out_items_per_s); TRD_E_STATE (no committed model, or no
+ *         usable window for the operator yet: the message says how its windows were filtered);
+ *         TRD_E_NOT_FOUND (operator); TRD_E_NOMEM (folding buffered samples; they stay buffered).
+ *         Since 0.1. */
+TRD_API trd_status trd_ctx_estimate(trd_ctx *ctx, uint32_t op, double *out_items_per_s, double *out_stddev);
+
+/* The estimate for `op` in `config` (or TRD_CURRENT_CONFIG) at the workload `features` (n_features raw
+ * values in the operator's feature order, finite and >= 0), or at the current workload with features NULL.
+ * Nothing known is not an error here: *out says TRD_ESTIMATE_NONE.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx or out, n_features not the operator's count, a bad feature);
+ *         TRD_E_STATE (no committed model); TRD_E_NOT_FOUND (operator or config); TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_estimate_detail(trd_ctx *ctx, uint32_t op, uint32_t config, const double *features,
+                                           size_t n_features, trd_estimate *out);
+
+/* Copies the observe counters of `op` into *out.
+ * @return TRD_OK; TRD_E_INVALID_ARG; TRD_E_STATE (no committed model); TRD_E_NOT_FOUND; TRD_E_NOMEM.
+ *         Since 0.1. */
+TRD_API trd_status trd_ctx_observe_stats(trd_ctx *ctx, uint32_t op, trd_observe_stats *out);
+
+/* Forgets what observe learned about `op` in `config` (or TRD_ALL_CONFIGS): its windows, EMA and GP.  Call it
+ * when the operator's behaviour changed in a way its samples cannot show (new code, other hardware); the
+ * control loop does it itself when it commits a config transition (paper: sample invalidation).
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx); TRD_E_STATE (no committed model); TRD_E_NOT_FOUND
+ *         (operator, or a config it does not have); TRD_E_NOMEM (folding buffered samples first).
+ *         Since 0.1. */
+TRD_API trd_status trd_ctx_invalidate(trd_ctx *ctx, uint32_t op, uint32_t config);
 
 #ifdef __cplusplus
 }

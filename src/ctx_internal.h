@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "model/model.h"
 #include "observe/ingest.h"
+#include "observe/observe.h"
 #include "trident.h"
 
 struct trd_ctx {
@@ -18,7 +19,12 @@ struct trd_ctx {
     trd__model *model;               /* committed; NULL before the first commit */
     trd__model *staged;              /* pending edits; NULL when there are none */
     trd__ingest ingest;
+    trd__observe observe;
 };
+
+/* Folds the ingest buffer into the observe layer (TRD_OK, or TRD_E_NOMEM with everything still buffered);
+ * requires a committed model. */
+trd_status trd__ctx_fold(trd_ctx *ctx);
 
 /* Records a failure of an entry point: keeps the message as the context's last error, logs it at DEBUG
  * under `component`, and returns the status unchanged. */

@@ -36,6 +36,7 @@ trd_status trd_ctx_new_with_allocator(trd_ctx **out, const trd_allocator *alloca
     ctx->log.max_level = TRD_LOG_OFF;
     trd__params_defaults(ctx->params);
     trd__ingest_init(&ctx->ingest, (size_t)ctx->params[TRD__PI_INGEST_CAPACITY]);
+    trd__observe_init(&ctx->observe, &ctx->alloc, (uint64_t)ctx->params[TRD__PI_RANDOM_SEED]);
     *out = ctx;
     return TRD_OK;
 }
@@ -54,6 +55,7 @@ void trd_ctx_free(trd_ctx *ctx)
     trd__model_free(ctx->model);
     trd__model_free(ctx->staged);
     trd__ingest_free(&ctx->ingest, &ctx->alloc);
+    trd__observe_free(&ctx->observe);
     /* The context itself lives in its own allocator: copy the allocator out before freeing. */
     trd__alloc a = ctx->alloc;
     trd__free(&a, ctx);
@@ -98,6 +100,8 @@ static trd_status apply(trd_ctx *ctx, size_t index, double value)
     if (index == TRD__PI_INGEST_CAPACITY &&
         trd__ingest_set_capacity(&ctx->ingest, &ctx->alloc, (size_t)value) != 0)
         return trd__ctx_fail(ctx, "api", TRD_E_NOMEM, "set_int: out of memory resizing the ingest buffer");
+    if (index == TRD__PI_RANDOM_SEED)
+        trd__observe_reseed(&ctx->observe, (uint64_t)value);
     ctx->params[index] = value;
     return TRD_OK;
 }

@@ -6,8 +6,24 @@
 /* Sorted by enum value, so trd_param_at() iterates in numeric order.  Integer parameters are stored as
  * doubles: every bound stays within 2^53, where a double is exact. */
 static const trd__param_desc table[TRD__PARAM_COUNT] = {
+    [TRD__PI_RANDOM_SEED] = {TRD_P_RANDOM_SEED, "random_seed", TRD_PARAM_INT, 0, 9007199254740991.0, 1},
     [TRD__PI_INGEST_CAPACITY] = {TRD_P_INGEST_CAPACITY, "ingest_capacity", TRD_PARAM_INT, 16, 4194304, 65536},
     [TRD__PI_INGEST_BUSY_SLACK] = {TRD_P_INGEST_BUSY_SLACK, "ingest_busy_slack", TRD_PARAM_DOUBLE, 0, 10, 0.05},
+    [TRD__PI_OBSERVE_WINDOW_MS] = {TRD_P_OBSERVE_WINDOW_MS, "observe_window_ms", TRD_PARAM_INT, 100, 86400000, 10000},
+    [TRD__PI_OBSERVE_GRACE_MS] = {TRD_P_OBSERVE_GRACE_MS, "observe_grace_ms", TRD_PARAM_INT, 0, 3600000, 2000},
+    [TRD__PI_OBSERVE_MIN_UTILISATION] = {TRD_P_OBSERVE_MIN_UTILISATION, "observe_min_utilisation", TRD_PARAM_DOUBLE,
+                                         0, 1, 0.6},
+    [TRD__PI_OBSERVE_QUEUE_SLOPE] = {TRD_P_OBSERVE_QUEUE_SLOPE, "observe_queue_slope", TRD_PARAM_DOUBLE, 0, 100, 0.2},
+    [TRD__PI_OBSERVE_OUTLIER_Z] = {TRD_P_OBSERVE_OUTLIER_Z, "observe_outlier_z", TRD_PARAM_DOUBLE, 0.5, 100, 2.5},
+    [TRD__PI_OBSERVE_MIN_SAMPLES] = {TRD_P_OBSERVE_MIN_SAMPLES, "observe_min_samples", TRD_PARAM_INT, 2, 1024, 8},
+    [TRD__PI_OBSERVE_EMA_ALPHA] = {TRD_P_OBSERVE_EMA_ALPHA, "observe_ema_alpha", TRD_PARAM_DOUBLE, 0.001, 1, 0.3},
+    [TRD__PI_OBSERVE_UTIL_CAPACITY] = {TRD_P_OBSERVE_UTIL_CAPACITY, "observe_util_capacity", TRD_PARAM_INT, 0, 1, 1},
+    [TRD__PI_GP_MAX_POINTS] = {TRD_P_GP_MAX_POINTS, "gp_max_points", TRD_PARAM_INT, 8, 1024, 64},
+    [TRD__PI_GP_REFIT_EVERY] = {TRD_P_GP_REFIT_EVERY, "gp_refit_every", TRD_PARAM_INT, 1, 1024, 10},
+    [TRD__PI_GP_RESTARTS] = {TRD_P_GP_RESTARTS, "gp_restarts", TRD_PARAM_INT, 0, 32, 2},
+    [TRD__PI_GP_KERNEL] = {TRD_P_GP_KERNEL, "gp_kernel", TRD_PARAM_INT, 0, 2, 0},
+    [TRD__PI_GP_OPTIMIZER] = {TRD_P_GP_OPTIMIZER, "gp_optimizer", TRD_PARAM_INT, 0, 1, 0},
+    [TRD__PI_GP_COVERAGE_RADIUS] = {TRD_P_GP_COVERAGE_RADIUS, "gp_coverage_radius", TRD_PARAM_DOUBLE, 0, 100, 0.5},
     [TRD__PI_YAML_MAX_BYTES] = {TRD_P_YAML_MAX_BYTES, "yaml_max_bytes", TRD_PARAM_INT, 1024, 1073741824, 4194304},
     [TRD__PI_YAML_MAX_DEPTH] = {TRD_P_YAML_MAX_DEPTH, "yaml_max_depth", TRD_PARAM_INT, 8, 1024, 32},
 };

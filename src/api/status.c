@@ -58,6 +58,8 @@ const char *trd_version_string(void)
 /* The record layouts are part of the ABI: a changed size here is a broken build, not a runtime surprise. */
 _Static_assert(sizeof(trd_sample) == 184, "trd_sample layout is frozen at 184 bytes");
 _Static_assert(sizeof(trd_ingest_stats) == 40, "trd_ingest_stats layout is frozen at 40 bytes");
+_Static_assert(sizeof(trd_estimate) == 40, "trd_estimate layout is frozen at 40 bytes");
+_Static_assert(sizeof(trd_observe_stats) == 72, "trd_observe_stats layout is frozen at 72 bytes");
 
 size_t trd_record_size(trd_record record)
 {
@@ -65,6 +67,8 @@ size_t trd_record_size(trd_record record)
     case TRD_RECORD_ALLOCATOR: return sizeof(trd_allocator);
     case TRD_RECORD_SAMPLE: return sizeof(trd_sample);
     case TRD_RECORD_INGEST_STATS: return sizeof(trd_ingest_stats);
+    case TRD_RECORD_ESTIMATE: return sizeof(trd_estimate);
+    case TRD_RECORD_OBSERVE_STATS: return sizeof(trd_observe_stats);
     }
     return 0;
 }

@@ -91,9 +91,25 @@ size_t trd__ingest_pop(trd__ingest *in, trd_sample *out, size_t max)
     size_t n = in->count < max ? in->count : max;
     for (size_t i = 0; i < n; i++)
         out[i] = in->ring[(in->head + i) % in->slots];
+    trd__ingest_consume(in, n);
+    return n;
+}
+
+void trd__ingest_peek(const trd__ingest *in, const trd_sample **a, size_t *na, const trd_sample **b, size_t *nb)
+{
+    size_t first = in->count < in->slots - in->head ? in->count : in->slots - in->head;
+    *a = in->count ? in->ring + in->head : NULL;
+    *na = in->count ? first : 0;
+    *b = in->count > first ? in->ring : NULL;
+    *nb = in->count - *na;
+}
+
+void trd__ingest_consume(trd__ingest *in, size_t n)
+{
+    if (n > in->count)
+        n = in->count;
     if (n) {
         in->head = (in->head + n) % in->slots;
         in->count -= n;
     }
-    return n;
 }

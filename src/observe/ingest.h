@@ -34,4 +34,9 @@ int trd__ingest_set_capacity(trd__ingest *in, const trd__alloc *a, size_t capaci
 /* Moves up to `max` of the oldest samples into `out`; returns how many. */
 size_t trd__ingest_pop(trd__ingest *in, trd_sample *out, size_t max);
 
+/* The buffered samples, oldest first, as at most two contiguous runs (the ring may wrap): a[0..*na) then
+ * b[0..*nb).  Nothing is removed; trd__ingest_consume(in, *na + *nb) does that. */
+void trd__ingest_peek(const trd__ingest *in, const trd_sample **a, size_t *na, const trd_sample **b, size_t *nb);
+void trd__ingest_consume(trd__ingest *in, size_t n);
+
 #endif

@@ -1,0 +1,114 @@
+/* observe.h -- sustainable per-instance throughput of every operator (DESIGN section 5).
+ *
+ * Samples are folded into windows per (operator, config) of length W (aligned on the host clock; a sample
+ * belongs to the window holding its midpoint).  A window closes once the newest sample seen ends W + grace
+ * after its start; a sample for a closed window is late and dropped.  Each closed window yields one
+ * observation: the per-instance rate y = items in / instance-seconds covered, the mean utilisation, the queue
+ * trend and the mean workload features.  Then:
+ *   stage 1 (signals): no progress, utilisation below tau_u, a queue draining to empty, or a queue trend
+ *     |dq/dt| above slope x the operator's rate reject the window;
+ *   EMA (alpha) of the stage-1 survivors: the estimate until n_min windows are accepted;
+ *   stage 2 (model): once a GP exists, |y - mu| / sqrt(var + noise) > tau_z rejects the window;
+ *   GP over standardised log1p features: fitted once n_min windows are accepted, refitted every k accepted,
+ *     updated incrementally in between; a sliding window of at most N points evicts its oldest point unless
+ *     that point alone covers its neighbourhood (radius r in standardised units).
+ * Where utilisation is trustworthy (synchronous operators, and accelerator operators' device utilisation),
+ * windows rejected for low utilisation still give a low-confidence capacity, rate / utilisation, used only
+ * while nothing better exists.
+ *
+ * The module knows nothing of contexts: the public API (src/api/estimate_api.c) feeds it validated samples
+ * and the committed model. */
+#ifndef TRD_OBSERVE_OBSERVE_H
+#define TRD_OBSERVE_OBSERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/alloc.h"
+#include "common/rng.h"
+#include "gp/gp.h"
+#include "model/model.h"
+#include "trident.h"
+
+typedef struct trd__observe_params {
+    uint64_t window_ns, grace_ns;
+    double tau_u, queue_slope, tau_z, ema_alpha, coverage_radius;
+    size_t n_min, refit_every, gp_max_points;
+    unsigned restarts, optimiser;
+    trd__kernel kernel;
+    int util_capacity;
+} trd__observe_params;
+
+enum { TRD__SRC_NONE = 0, TRD__SRC_EMA = 1, TRD__SRC_GP = 2, TRD__SRC_UTILISATION = 3 };
+
+typedef struct trd__window {
+    uint32_t op, config;
+    uint64_t start_ns, end_ns;
+    double inst_s;              /* instance-seconds covered by its samples */
+    double items_in, items_out, busy_s, util_w;
+    uint64_t q_first_ns, q_last_ns;
+    double q_first, q_last;     /* queue at the earliest sample start and the latest sample end */
+    double feat_w[TRD_MAX_FEATURES];
+    uint32_t n_features, samples;
+} trd__window;
+
+typedef struct trd__estimator {
+    uint32_t op, config, dim;
+    /* EMA of stage-1-accepted rates, and of rate / utilisation for trustworthy low-utilisation windows. */
+    double ema, ema_dev, util_ema, util_dev;
+    uint64_t ema_n, util_n;
+    /* Accepted points in arrival order: log1p features and rates. */
+    double *px, *py;
+    size_t np, cap;
+    trd__gp gp;
+    int gp_on;
+    double mu[TRD_MAX_FEATURES], sd[TRD_MAX_FEATURES]; /* standardisation of log1p features at the last fit */
+    size_t since_refit;
+    trd__kernel kernel;
+} trd__estimator;
+
+/* Per operator, across its configs (counters survive invalidation). */
+typedef struct trd__op_state {
+    double features[TRD_MAX_FEATURES]; /* mean features of the operator's latest closed window */
+    uint32_t n_features, config;
+    int seen;
+    trd_observe_stats stats;
+} trd__op_state;
+
+typedef struct trd__observe {
+    const trd__alloc *alloc;
+    trd__window *open;
+    size_t n_open, cap_open;
+    trd__estimator **est;
+    size_t n_est, cap_est;
+    trd__op_state *ops;
+    size_t n_ops;
+    uint64_t watermark_ns;
+    trd__rng rng;
+} trd__observe;
+
+void trd__observe_init(trd__observe *obs, const trd__alloc *alloc, uint64_t seed);
+void trd__observe_free(trd__observe *obs);
+void trd__observe_reseed(trd__observe *obs, uint64_t seed);
+
+/* Folds validated samples in (two runs, as the ingest ring hands them out; either may be empty), closes
+ * windows the watermark has passed and processes them.  Either every sample is taken, or (TRD_E_NOMEM) none
+ * is and nothing changed. */
+trd_status trd__observe_add(trd__observe *obs, const trd__observe_params *p, const trd__model *m,
+                            const trd_sample *a, size_t na, const trd_sample *b, size_t nb);
+
+/* Estimate for (op, config) at `features` (n of them, raw) or, with features NULL, at the operator's current
+ * workload.  Returns TRD__SRC_NONE when nothing is known. */
+int trd__observe_estimate(trd__observe *obs, uint32_t op, uint32_t config, const double *features,
+                          double *mean, double *stddev, double *noise_sd, uint32_t *points);
+
+/* The config the operator's latest closed window ran, or 0 before any. */
+uint32_t trd__observe_current_config(const trd__observe *obs, uint32_t op);
+
+/* Drops the estimator and open windows of (op, config), or of every config with config == UINT32_MAX. */
+void trd__observe_invalidate(trd__observe *obs, uint32_t op, uint32_t config);
+
+/* Totals over the operator's configs. */
+void trd__observe_stats(const trd__observe *obs, uint32_t op, trd_observe_stats *out);
+
+#endif
