@@ -206,8 +206,13 @@ typedef enum trd_param {
      * |dq/dt| > slope x rate, are backlog bursts or draining (double, [0, 100], default 0.2). */
     TRD_P_OBSERVE_QUEUE_SLOPE = 113,
     /* Stage-2 filter: windows whose rate lies more than this many predictive standard deviations from the
-     * GP are outliers (double, [0.5, 100], default 2.5; tau_z). */
+     * GP are outliers (double, [0.5, 100], default 2.5; tau_z).  The test applies only where the GP is
+     * confident (its latent variance below its noise variance). */
     TRD_P_OBSERVE_OUTLIER_Z = 114,
+    /* Stage-2 filter: this many consecutive windows that the GP calls outliers are a change of behaviour
+     * (a regime shift into a region it has not seen), not outliers, and are admitted (int, [1, 64],
+     * default 3). */
+    TRD_P_OBSERVE_OUTLIER_STREAK = 118,
     /* Accepted windows needed before the GP replaces the EMA (int, [2, 1024], default 8; n_min). */
     TRD_P_OBSERVE_MIN_SAMPLES = 115,
     /* Weight of the newest window in the EMA fallback (double, [0.001, 1], default 0.3). */

@@ -18,6 +18,8 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
     [TRD__PI_OBSERVE_MIN_SAMPLES] = {TRD_P_OBSERVE_MIN_SAMPLES, "observe_min_samples", TRD_PARAM_INT, 2, 1024, 8},
     [TRD__PI_OBSERVE_EMA_ALPHA] = {TRD_P_OBSERVE_EMA_ALPHA, "observe_ema_alpha", TRD_PARAM_DOUBLE, 0.001, 1, 0.3},
     [TRD__PI_OBSERVE_UTIL_CAPACITY] = {TRD_P_OBSERVE_UTIL_CAPACITY, "observe_util_capacity", TRD_PARAM_INT, 0, 1, 1},
+    [TRD__PI_OBSERVE_OUTLIER_STREAK] = {TRD_P_OBSERVE_OUTLIER_STREAK, "observe_outlier_streak", TRD_PARAM_INT, 1, 64,
+                                        3},
     [TRD__PI_GP_MAX_POINTS] = {TRD_P_GP_MAX_POINTS, "gp_max_points", TRD_PARAM_INT, 8, 1024, 64},
     [TRD__PI_GP_REFIT_EVERY] = {TRD_P_GP_REFIT_EVERY, "gp_refit_every", TRD_PARAM_INT, 1, 1024, 10},
     [TRD__PI_GP_RESTARTS] = {TRD_P_GP_RESTARTS, "gp_restarts", TRD_PARAM_INT, 0, 32, 2},

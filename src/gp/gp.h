@@ -66,6 +66,11 @@ int trd__gp_refactor(trd__gp *gp);
 /* Posterior of f at x in raw output units: mean and latent variance (without observation noise).  Uses the
  * GP's scratch space, hence the non-const pointer; it changes nothing observable. */
 void trd__gp_predict(trd__gp *gp, const double *x, double *mean, double *var);
+/* Standardised leave-one-out residuals of the points, z_i = (y_i - mu_-i) / sd_-i, all from one inverse
+ * (Rasmussen and Williams eq. 5.12: the residual is alpha_i / [K^-1]_ii, its variance 1 / [K^-1]_ii).
+ * `z` receives n values; `work` holds n * n doubles.  Returns 0, or -1 without a factor. */
+int trd__gp_loo_z(const trd__gp *gp, double *z, double *work);
+
 /* Observation-noise variance in raw output units. */
 double trd__gp_noise_var(const trd__gp *gp);
 /* Log marginal likelihood of the normalised outputs (scikit-learn's log_marginal_likelihood_value_). */

@@ -75,9 +75,50 @@ static void standardise(const trd__estimator *e, const double *raw_log1p, double
         out[d] = (raw_log1p[d] - e->mu[d]) / e->sd[d];
 }
 
-/* Recomputes the standardisation from the stored points, reloads the GP and fits its hyper-parameters
- * (starting from the previous ones).  A fit that cannot get memory keeps the previous hyper-parameters. */
-static void refit(trd__observe *obs, const trd__observe_params *p, trd__estimator *e)
+static void fit_hyper(trd__observe *obs, const trd__observe_params *p, trd__estimator *e, unsigned restarts)
+{
+    trd__gp_fit_opts o = trd__gp_fit_defaults();
+    o.restarts = restarts;
+    o.optimiser = p->optimiser;
+    if (trd__gp_fit(&e->gp, &o, &obs->rng) == TRD_OK)
+        obs->ops[e->op].stats.gp_fits++;
+}
+
+/* Stage 2 applied backwards: points whose leave-one-out residual exceeds tau_z are dropped.  This catches
+ * what entered before a GP existed to judge it (the EMA phase) and what a streak admitted, which would
+ * otherwise leave sharp dips once the GP learns a small noise.  At most a tenth of the points go per pass,
+ * worst first.  Returns how many were dropped. */
+static size_t purge_outliers(trd__observe *obs, const trd__observe_params *p, trd__estimator *e)
+{
+    size_t n = e->gp.n;
+    double *z = trd__malloc(obs->alloc, n * sizeof *z);
+    double *work = trd__malloc(obs->alloc, n * n * sizeof *work);
+    size_t dropped = 0;
+    if (z && work && trd__gp_loo_z(&e->gp, z, work) == 0) {
+        for (size_t budget = n / 10; budget > 0; budget--) {
+            size_t worst = n;
+            for (size_t i = 0; i < e->np; i++)
+                if (fabs(z[i]) > p->tau_z && (worst == n || fabs(z[i]) > fabs(z[worst])))
+                    worst = i;
+            if (worst == n)
+                break;
+            memmove(e->px + worst * e->dim, e->px + (worst + 1) * e->dim, (e->np - worst - 1) * e->dim * sizeof *e->px);
+            memmove(e->py + worst, e->py + worst + 1, (e->np - worst - 1) * sizeof *e->py);
+            memmove(z + worst, z + worst + 1, (e->np - worst - 1) * sizeof *z);
+            e->np--;
+            dropped++;
+        }
+    }
+    trd__free(obs->alloc, z);
+    trd__free(obs->alloc, work);
+    trd_observe_stats *st = &obs->ops[e->op].stats;
+    st->accepted -= dropped;
+    st->rejected_outlier += dropped;
+    return dropped;
+}
+
+/* Recomputes the standardisation from the stored points and reloads the GP. */
+static void reload(trd__estimator *e)
 {
     for (uint32_t d = 0; d < e->dim; d++) {
         double mean = 0, var = 0;
@@ -101,12 +142,20 @@ static void refit(trd__observe *obs, const trd__observe_params *p, trd__estimato
     }
     e->gp.n = e->np;
     trd__gp_refactor(&e->gp);
-    trd__gp_fit_opts o = trd__gp_fit_defaults();
-    o.restarts = p->restarts;
-    o.optimiser = p->optimiser;
-    if (trd__gp_fit(&e->gp, &o, &obs->rng) == TRD_OK)
-        obs->ops[e->op].stats.gp_fits++;
-    e->gp_on = e->gp.factored;
+}
+
+/* Reloads the GP and fits its hyper-parameters (from the previous ones plus random restarts), then purges
+ * leave-one-out outliers and, if any went, fits again from there.  A fit that cannot get memory keeps the
+ * previous hyper-parameters. */
+static void refit(trd__observe *obs, const trd__observe_params *p, trd__estimator *e)
+{
+    reload(e);
+    fit_hyper(obs, p, e, p->restarts);
+    if (e->gp.factored && purge_outliers(obs, p, e) > 0) {
+        reload(e);
+        fit_hyper(obs, p, e, 0);
+    }
+    e->gp_on = e->gp.factored && e->np > 0;
     e->since_refit = 0;
 }
 
@@ -215,17 +264,36 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
     }
     ema(&e->ema, &e->ema_dev, &e->ema_n, y, p->ema_alpha);
 
-    /* Stage 2: the model. */
+    /* Stage 2: the model, where it is confident. */
     if (e->gp_on) {
         double x[TRD_MAX_FEATURES], mu, var;
         standardise(e, xlog, x);
         trd__gp_predict(&e->gp, x, &mu, &var);
-        double z = fabs(y - mu) / sqrt(var + trd__gp_noise_var(&e->gp));
+        double noise = trd__gp_noise_var(&e->gp);
+        double z = fabs(y - mu) / sqrt(var + noise);
         if (z > p->tau_z) {
-            st->rejected_outlier++;
+            if (e->streak + 1 < p->outlier_streak) {
+                memcpy(e->streak_x[e->streak], xlog, e->dim * sizeof *xlog);
+                e->streak_y[e->streak++] = y;
+                st->rejected_outlier++;
+                return;
+            }
+            /* Consistently "wrong": the operator changed, not the windows.  Admit the streak and refit at
+             * once (standardisation and hyper-parameters both belong to the old behaviour). */
+            for (size_t i = 0; i < e->streak; i++) {
+                st->rejected_outlier--;
+                st->accepted++;
+                accept_point(obs, p, e, e->streak_x[i], e->streak_y[i]);
+            }
+            e->streak = 0;
+            st->accepted++;
+            accept_point(obs, p, e, xlog, y);
+            if (e->since_refit > 0)
+                refit(obs, p, e);
             return;
         }
     }
+    e->streak = 0;
     st->accepted++;
     accept_point(obs, p, e, xlog, y);
 }

@@ -8,7 +8,11 @@
  *   stage 1 (signals): no progress, utilisation below tau_u, a queue draining to empty, or a queue trend
  *     |dq/dt| above slope x the operator's rate reject the window;
  *   EMA (alpha) of the stage-1 survivors: the estimate until n_min windows are accepted;
- *   stage 2 (model): once a GP exists, |y - mu| / sqrt(var + noise) > tau_z rejects the window;
+ *   stage 2 (model): once a GP exists, |y - mu| / sqrt(var + noise) > tau_z rejects the window -- but only
+ *     where the GP is confident (latent variance below the noise variance), and a streak of `outlier_streak`
+ *     consecutive rejections is taken for what it is, a change of behaviour, and admitted: otherwise a
+ *     regime shift into an unexplored region would be rejected window after window (the model locking
+ *     itself out, seen in bench/observe_accuracy before this rule);
  *   GP over standardised log1p features: fitted once n_min windows are accepted, refitted every k accepted,
  *     updated incrementally in between; a sliding window of at most N points evicts its oldest point unless
  *     that point alone covers its neighbourhood (radius r in standardised units).
@@ -33,13 +37,15 @@
 typedef struct trd__observe_params {
     uint64_t window_ns, grace_ns;
     double tau_u, queue_slope, tau_z, ema_alpha, coverage_radius;
-    size_t n_min, refit_every, gp_max_points;
+    size_t n_min, refit_every, gp_max_points, outlier_streak;
     unsigned restarts, optimiser;
     trd__kernel kernel;
     int util_capacity;
 } trd__observe_params;
 
 enum { TRD__SRC_NONE = 0, TRD__SRC_EMA = 1, TRD__SRC_GP = 2, TRD__SRC_UTILISATION = 3 };
+
+#define TRD__OUTLIER_STREAK_MAX 64
 
 typedef struct trd__window {
     uint32_t op, config;
@@ -65,6 +71,9 @@ typedef struct trd__estimator {
     double mu[TRD_MAX_FEATURES], sd[TRD_MAX_FEATURES]; /* standardisation of log1p features at the last fit */
     size_t since_refit;
     trd__kernel kernel;
+    /* Windows stage 2 rejected in a row, kept so that a streak can be admitted as a whole. */
+    double streak_x[TRD__OUTLIER_STREAK_MAX][TRD_MAX_FEATURES], streak_y[TRD__OUTLIER_STREAK_MAX];
+    size_t streak;
 } trd__estimator;
 
 /* Per operator, across its configs (counters survive invalidation). */
