@@ -227,7 +227,8 @@ typedef enum trd_param {
     /* Accepted windows between hyper-parameter refits; in between the GP is updated incrementally (int,
      * [1, 1024], default 10). */
     TRD_P_GP_REFIT_EVERY    = 121,
-    /* Random restarts of each hyper-parameter fit beyond the warm start (int, [0, 32], default 2). */
+    /* Random restarts of a hyper-parameter fit beyond the warm start, for the first fit of an operator and
+     * after a shift; periodic refits start from the current optimum only (int, [0, 32], default 2). */
     TRD_P_GP_RESTARTS       = 122,
     /* Covariance function, a trd_gp_kernel (int, [0, 2], default TRD_GP_KERNEL_MATERN52). */
     TRD_P_GP_KERNEL         = 123,

@@ -144,13 +144,13 @@ static void reload(trd__estimator *e)
     trd__gp_refactor(&e->gp);
 }
 
-/* Reloads the GP and fits its hyper-parameters (from the previous ones plus random restarts), then purges
- * leave-one-out outliers and, if any went, fits again from there.  A fit that cannot get memory keeps the
- * previous hyper-parameters. */
-static void refit(trd__observe *obs, const trd__observe_params *p, trd__estimator *e)
+/* Reloads the GP and fits its hyper-parameters from the previous ones -- plus `restarts` random starts where
+ * the landscape may have changed (the first fit, a shift) -- then purges leave-one-out outliers and, if any
+ * went, fits again from there.  A fit that cannot get memory keeps the previous hyper-parameters. */
+static void refit(trd__observe *obs, const trd__observe_params *p, trd__estimator *e, unsigned restarts)
 {
     reload(e);
-    fit_hyper(obs, p, e, p->restarts);
+    fit_hyper(obs, p, e, restarts);
     if (e->gp.factored && purge_outliers(obs, p, e) > 0) {
         reload(e);
         fit_hyper(obs, p, e, 0);
@@ -196,11 +196,13 @@ static void accept_point(trd__observe *obs, const trd__observe_params *p, trd__e
     e->np++;
     if (!e->gp_on) {
         if (e->np >= p->n_min)
-            refit(obs, p, e);
+            refit(obs, p, e, p->restarts);
         return;
     }
+    /* Periodic refits start from the current optimum only: between two of them the data moved by
+     * refit_every points, and random restarts would cost several fits' worth each time. */
     if (++e->since_refit >= p->refit_every) {
-        refit(obs, p, e);
+        refit(obs, p, e, 0);
         return;
     }
     double x[TRD_MAX_FEATURES];
@@ -289,7 +291,7 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
             st->accepted++;
             accept_point(obs, p, e, xlog, y);
             if (e->since_refit > 0)
-                refit(obs, p, e);
+                refit(obs, p, e, p->restarts);
             return;
         }
     }
