@@ -195,3 +195,21 @@ const char *test_source_path(const char *relative)
     snprintf(path, sizeof path, "%s/%s", TRIDENT_SOURCE_DIR, relative);
     return path;
 }
+
+uint64_t test_rand(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+double test_uniform(uint64_t *state)
+{
+    return (double)(test_rand(state) >> 11) / 9007199254740992.0;
+}
+
+int test_range(uint64_t *state, int lo, int hi)
+{
+    return lo + (int)(test_rand(state) % (uint64_t)(hi - lo + 1));
+}

@@ -71,6 +71,13 @@ char *test_model_json(trd_ctx *ctx);
 /* A valid instance sample for operator `op` of test_model_yaml with n_features features. */
 trd_sample test_sample(uint32_t op, uint32_t n_features);
 
+/* ---- seeded randomness (splitmix64): every randomised test states its seed ---- */
+uint64_t test_rand(uint64_t *state);
+/* Uniform in [0, 1). */
+double test_uniform(uint64_t *state);
+/* Uniform integer in [lo, hi]. */
+int test_range(uint64_t *state, int lo, int hi);
+
 /* Reads a whole file (NUL-terminated) into a buffer the caller frees; fails the test on error. */
 char *test_read_file(const char *path, size_t *len);
 
