@@ -18,6 +18,7 @@ struct trd_ctx {
     trd__model *model;               /* committed; NULL before the first commit */
     trd__model *staged;              /* pending edits; NULL when there are none */
     trd__ingest ingest;
+    uint64_t plans_made;             /* ids of plans: the next one is plans_made + 1 */
 };
 
 /* Records a failure of an entry point: keeps the message as the context's last error, logs it at DEBUG
