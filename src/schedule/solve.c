@@ -50,6 +50,7 @@ typedef struct work {
     double *vec;           /* incumbent, n_cols of the current model */
     unsigned char *all;    /* n_pools flags, all set: the paper places every pool per machine */
     double spent_ms;
+    int capped;            /* a repair capped a count: infeasibility may be the repair's doing */
 } work;
 
 static void work_free(work *w)
@@ -200,12 +201,12 @@ static int repair(work *w, const trd__pack_failure *f, int paper, char *note, si
     if (w->lim.ub[idx] != UINT32_MAX && w->lim.ub[idx] <= f->placed)
         return 0;
     w->lim.ub[idx] = f->placed;
+    w->capped = 1;
     snprintf(note, cap, "'%s' capped at %u instances on '%s' (the rest did not pack)", op, f->placed, node);
     return 1;
 }
 
-static trd_status solve_round(work *w, trd__form *fm, int round, trd__sched_solution *out, int *packed,
-                              trd__diag *d)
+static trd_status solve_round(work *w, trd__form *fm, trd__sched_solution *out, int *packed, trd__diag *d)
 {
     const trd__sched_input *in = w->in;
     int paper = fm->paper;
@@ -219,7 +220,8 @@ static trd_status solve_round(work *w, trd__form *fm, int round, trd__sched_solu
     trd_status st = run(w, fm, inc, stage1, &r, d);
     if (st != TRD_OK)
         return st;
-    if (r.outcome == TRD__MILP_INFEASIBLE && round == 0)
+    /* Modelling pools per machine is exact, so only a capped count can make a feasible model infeasible. */
+    if (r.outcome == TRD__MILP_INFEASIBLE && !w->capped)
         return trd__fail(d, TRD_E_INFEASIBLE, "schedule: no deployment satisfies the model (%s)", r.reason);
     if (r.outcome == TRD__MILP_INFEASIBLE || r.outcome == TRD__MILP_NO_SOLUTION) {
         char why[224];
@@ -280,7 +282,7 @@ trd_status trd__sched_solve(const trd__sched_input *in, trd__sched_solution *out
             st = trd__fail(d, TRD_E_NOMEM, "schedule: out of memory preparing the incumbent");
         out->note[0] = '\0';
         if (st == TRD_OK)
-            st = solve_round(&w, &fm, round, out, &packed, d);
+            st = solve_round(&w, &fm, out, &packed, d);
         trd__form_free(&fm);
         if (st == TRD_OK && !packed && out->note[0]) {
             size_t len = strlen(notes);
