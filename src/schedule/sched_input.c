@@ -277,6 +277,13 @@ trd_status trd__sched_input_init(trd__sched_input *in, const trd__model *m, cons
             s->min_inst = (uint32_t)lo;
             s->max_inst = hi > 0 && hi < (double)total_fit ? (uint32_t)hi
                                                            : (uint32_t)(total_fit > UINT32_MAX ? UINT32_MAX : total_fit);
+            if (s->min_inst > s->max_inst) {
+                st = trd__fail(d, TRD_E_INFEASIBLE,
+                               "schedule: no deployment satisfies the model: operator '%s' needs %u instances, but "
+                               "at most %u fit the machines one by one",
+                               o->name, s->min_inst, s->max_inst);
+                break;
+            }
         }
     }
     if (st == TRD_OK)
