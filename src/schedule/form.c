@@ -33,7 +33,7 @@ void trd__form_free(trd__form *fm)
         return;
     const trd__alloc *a = fm->in->alloc;
     trd__milp_free(&fm->milp);
-    size_t **arrays[] = {&fm->x, &fm->xa, &fm->y, &fm->b, &fm->dp, &fm->dm, &fm->f};
+    size_t **arrays[] = {&fm->x, &fm->xa, &fm->y, &fm->b, &fm->dp, &fm->dm, &fm->f, &fm->nic_row};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++) {
         trd__free(a, *arrays[k]);
         *arrays[k] = NULL;
@@ -92,4 +92,24 @@ void trd__form_extract(const trd__form *fm, const double *x, uint32_t *pool_coun
                 pool_count[i * P + k] = (uint32_t)llround(x[fm->x[i * P + k]]);
     }
     *throughput = x[fm->col_T] * fm->T_scale;
+}
+
+uint32_t trd__form_saturated_nic(const trd__form *fm, const double *x)
+{
+    if (!fm->nic_row)
+        return UINT32_MAX;
+    const trd__milp *m = &fm->milp;
+    for (size_t k = 0; k < fm->in->n_pools; k++)
+        for (int dir = 0; dir < 2; dir++) {
+            size_t row = fm->nic_row[2 * k + dir];
+            if (row == TRD__MILP_NONE)
+                continue;
+            double use = 0;
+            for (size_t q = 0; q < m->nnz; q++)
+                if (m->nz_row[q] == row)
+                    use += m->nz_val[q] * x[m->nz_col[q]];
+            if (use >= 0.999 * m->row_ub[row])
+                return (uint32_t)k;
+        }
+    return UINT32_MAX;
 }

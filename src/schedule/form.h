@@ -21,6 +21,7 @@ typedef struct trd__form {
     size_t *b;              /* n_ops                                                                   */
     size_t *dp, *dm;        /* migration deltas, shaped like x                                         */
     size_t *f;              /* ours: n_edges x n_pools x n_pools; paper: (n_ops - 1) x n_machines^2     */
+    size_t *nic_row;        /* ours: n_pools x 2 (egress, ingress) NIC rows, normalised to <= 1        */
     double T_scale;         /* predicted source items/s = T x T_scale (paper: 1 / D_o)                 */
 } trd__form;
 
@@ -43,6 +44,9 @@ void trd__form_incumbent(const trd__form *fm, const uint32_t *count, double *vec
  * formulation places per machine (refined pools, or every machine in the paper's), b, and throughput. */
 void trd__form_extract(const trd__form *fm, const double *x, uint32_t *pool_count, uint32_t *machine_count,
                        uint32_t *b, double *throughput);
+
+/* The first pool whose NIC limit the solution x uses to within 0.1% (its node kind's pool index), or UINT32_MAX. */
+uint32_t trd__form_saturated_nic(const trd__form *fm, const double *x);
 
 /* Ours: turns the model into the tie-breaking stage: T >= T1 (1 - 1e-9) and the secondary objective. */
 void trd__form_second_stage(trd__form *fm, double T1);

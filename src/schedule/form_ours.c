@@ -266,8 +266,10 @@ static void network_rows(trd__form *fm)
         if (!has_traffic(fm, k))
             continue;
         if (pl->nic > 0)
-            for (int dir = 0; dir < 2; dir++)
-                traffic_terms(fm, trd__milp_add_row(m, -INFINITY, 1), k, dir, 1 / (pl->count * pl->nic));
+            for (int dir = 0; dir < 2; dir++) {
+                fm->nic_row[2 * k + dir] = trd__milp_add_row(m, -INFINITY, 1);
+                traffic_terms(fm, fm->nic_row[2 * k + dir], k, dir, 1 / (pl->count * pl->nic));
+            }
         size_t row = trd__milp_add_row(m, 0, INFINITY);
         trd__milp_coef(m, row, fm->col_E, 1);
         traffic_terms(fm, row, k, 0, -1 / (pl->count * 1e9));
@@ -310,7 +312,8 @@ trd_status trd__form_build_ours(trd__form *fm, const trd__form_limits *lim, trd_
     fm->xa = trd__form_index_array(a, in->n_ops * in->n_machines);
     fm->b = trd__form_index_array(a, in->n_ops);
     fm->f = trd__form_index_array(a, E * P * P);
-    if (!fm->x || !fm->y || !fm->dp || !fm->dm || !fm->xa || !fm->b || !fm->f)
+    fm->nic_row = trd__form_index_array(a, 2 * P);
+    if (!fm->x || !fm->y || !fm->dp || !fm->dm || !fm->xa || !fm->b || !fm->f || !fm->nic_row)
         return trd__fail(d, TRD_E_NOMEM, "schedule: out of memory building the model");
     fm->T_scale = 1;
     add_columns(fm, lim);

@@ -79,10 +79,14 @@ void trd__plan_reason(const trd__sched_input *in, const trd__sched_solution *sol
     trd__fmt_sig3(c, capacity > 0 ? 100 * demand / capacity : 0);
     say(&t, "bottleneck '%s': %s items/s of capacity for %s items/s of demand (%s%%)",
         in->model->ops[bottleneck].name, a, b, c);
-    if (o->D > 0 && sol->throughput < 0.999 * capacity / o->D) {
+    if (sol->nic_pool != UINT32_MAX) {
+        trd__fmt_sig3(a, sol->throughput);
+        say(&t, "the NIC limit of node '%s' is saturated at %s source items/s",
+            in->model->nodes[in->pools[sol->nic_pool].node].name, a);
+    } else if (o->D > 0 && sol->throughput < 0.999 * capacity / o->D) {
         trd__fmt_sig3(a, sol->throughput);
         trd__fmt_sig3(b, capacity / o->D);
-        say(&t, "a NIC limit holds the throughput at %s source items/s, below the operators' %s", a, b);
+        say(&t, "the throughput %s source items/s is below the operators' %s", a, b);
     }
     trd__fmt_sig3(a, sol->solve_ms);
     trd__fmt_sig3(b, 100 * sol->gap);

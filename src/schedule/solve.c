@@ -23,6 +23,7 @@
 int trd__sched_solution_init(trd__sched_solution *s, const trd__sched_input *in)
 {
     memset(s, 0, sizeof *s);
+    s->nic_pool = UINT32_MAX;
     s->count = trd__calloc(in->alloc, in->n_ops * in->n_machines, sizeof *s->count);
     s->b = trd__calloc(in->alloc, in->n_ops, sizeof *s->b);
     if (!s->count || !s->b) {
@@ -245,6 +246,7 @@ static trd_status solve_round(work *w, trd__form *fm, trd__sched_solution *out, 
         st = tie_break(w, fm, &r, d);
     if (st == TRD_OK) {
         trd__form_extract(fm, r.x, w->pool_count, w->machine, out->b, &out->throughput);
+        out->nic_pool = trd__form_saturated_nic(fm, r.x);
         out->status = r.outcome == TRD__MILP_OPTIMAL ? TRD_SOLVE_OPTIMAL : TRD_SOLVE_FEASIBLE;
         out->gap = r.gap;
         trd__pack_failure fail;
