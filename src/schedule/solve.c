@@ -116,7 +116,10 @@ static trd_status evaluate(work *w, const uint32_t *count, double *throughput, t
     if (st != TRD_OK)
         return st;
     double *vec = trd__calloc(w->in->alloc, fm.milp.n_cols, sizeof *vec);
-    if (!vec) {
+    uint32_t *b = trd__calloc(w->in->alloc, w->in->n_ops, sizeof *b);
+    if (!vec || !b) {
+        trd__free(w->in->alloc, vec);
+        trd__free(w->in->alloc, b);
         trd__form_free(&fm);
         return trd__fail(d, TRD_E_NOMEM, "schedule: out of memory evaluating a plan");
     }
@@ -129,15 +132,12 @@ static trd_status evaluate(work *w, const uint32_t *count, double *throughput, t
     if (st == TRD_OK)
         st = run(w, &fm, NULL, budget_left(w) + 1000, &r, d); /* an LP: never stop it half way */
     *throughput = 0;
-    if (st == TRD_OK && r.x) {
-        uint32_t *b = trd__calloc(w->in->alloc, w->in->n_ops, sizeof *b);
-        if (b)
-            trd__form_extract(&fm, r.x, w->pool_count, w->machine, b, throughput);
-        trd__free(w->in->alloc, b);
-    }
+    if (st == TRD_OK && r.x)
+        trd__form_extract(&fm, r.x, w->pool_count, w->machine, b, throughput);
     if (st == TRD_OK)
         trd__milp_result_free(w->in->alloc, &r);
     trd__free(w->in->alloc, vec);
+    trd__free(w->in->alloc, b);
     trd__form_free(&fm);
     return st;
 }
