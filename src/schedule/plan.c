@@ -289,6 +289,7 @@ trd_plan *trd__plan_build(const trd__sched_input *in, const trd__sched_solution 
     p->throughput = sol->throughput;
     p->gap = sol->gap;
     p->solve_ms = sol->solve_ms;
+    p->objective = sol->objective;
     p->solve_status = sol->status;
     p->bottleneck = find_bottleneck(in, sol);
     vec acts = {NULL, 0, 0, sizeof(trd_action), 0}, tgts = {NULL, 0, 0, sizeof(trd_target), 0};

@@ -14,6 +14,7 @@ struct trd_plan {
     trd__alloc alloc;
     uint64_t id, epoch;
     double throughput, gap, solve_ms;
+    double objective; /* the solver's objective value (for cross-checks; not in the public API) */
     uint32_t bottleneck, solve_status;
     trd_action *actions;
     size_t n_actions;

@@ -113,6 +113,7 @@ typedef struct trd__sched_solution {
     double throughput; /* predicted, source items/s                                              */
     uint32_t status;   /* TRD_SOLVE_*                                                            */
     double gap, solve_ms;
+    double objective;  /* of the last solve (paper: T - 1e-4 E - 1e-6 J; ours: the tie-breaking stage's)   */
     uint32_t nic_pool; /* a pool whose NIC limit the plan saturates, or UINT32_MAX            */
     char note[256];    /* how it was obtained (repairs, fallbacks), for the plan's reason         */
 } trd__sched_solution;

@@ -237,6 +237,7 @@ static trd_status solve_round(work *w, trd__form *fm, trd__sched_solution *out, 
         memset(out->b, 0, in->n_ops * sizeof *out->b);
         out->status = TRD_SOLVE_FALLBACK;
         out->gap = r.gap;
+        out->objective = r.objective;
         snprintf(out->note, sizeof out->note, "greedy plan: the solver found nothing better (%s)", r.reason);
         *packed = 1;
         trd__milp_result_free(in->alloc, &r);
@@ -247,6 +248,7 @@ static trd_status solve_round(work *w, trd__form *fm, trd__sched_solution *out, 
     if (st == TRD_OK) {
         trd__form_extract(fm, r.x, w->pool_count, w->machine, out->b, &out->throughput);
         out->nic_pool = trd__form_saturated_nic(fm, r.x);
+        out->objective = r.objective;
         out->status = r.outcome == TRD__MILP_OPTIMAL ? TRD_SOLVE_OPTIMAL : TRD_SOLVE_FEASIBLE;
         out->gap = r.gap;
         trd__pack_failure fail;
@@ -261,6 +263,21 @@ static trd_status solve_round(work *w, trd__form *fm, trd__sched_solution *out, 
     }
     trd__milp_result_free(in->alloc, &r);
     return st;
+}
+
+/* Appends "; note" (or just the note) to `notes`, truncating at its capacity. */
+static void append_note(char *notes, size_t cap, const char *note)
+{
+    size_t len = strlen(notes);
+    if (len > 0 && len + 2 < cap) {
+        memcpy(notes + len, "; ", 2);
+        len += 2;
+    }
+    size_t n = strlen(note);
+    if (n > cap - 1 - len)
+        n = cap - 1 - len;
+    memcpy(notes + len, note, n);
+    notes[len + n] = '\0';
 }
 
 trd_status trd__sched_solve(const trd__sched_input *in, trd__sched_solution *out, trd__diag *d)
@@ -286,10 +303,8 @@ trd_status trd__sched_solve(const trd__sched_input *in, trd__sched_solution *out
         if (st == TRD_OK)
             st = solve_round(&w, &fm, out, &packed, d);
         trd__form_free(&fm);
-        if (st == TRD_OK && !packed && out->note[0]) {
-            size_t len = strlen(notes);
-            snprintf(notes + len, sizeof notes - len, "%s%s", len ? "; " : "", out->note);
-        }
+        if (st == TRD_OK && !packed && out->note[0])
+            append_note(notes, sizeof notes, out->note);
         if (st == TRD_OK && packed < 0)
             break;
     }
