@@ -41,18 +41,6 @@ void trd__fleet_free(trd__fleet *f)
     memset(f, 0, sizeof *f);
 }
 
-void trd__fleet_clear(trd__fleet *f)
-{
-    const trd__sched_input *in = f->in;
-    for (size_t mc = 0; mc < in->n_machines; mc++) {
-        const trd__sched_pool *p = &in->pools[in->machine_pool[mc]];
-        f->cpus[mc] = p->cpus;
-        f->mem[mc] = p->mem;
-    }
-    memset(f->dev, 0, (in->n_devices ? in->n_devices : 1) * sizeof *f->dev);
-    memset(f->count, 0, in->n_ops * in->n_machines * sizeof *f->count);
-}
-
 void trd__fleet_reset_machine(trd__fleet *f, uint32_t mc)
 {
     const trd__sched_input *in = f->in;
@@ -63,6 +51,12 @@ void trd__fleet_reset_machine(trd__fleet *f, uint32_t mc)
         f->dev[f->dev_first[mc] + k] = 0;
     for (size_t i = 0; i < in->n_ops; i++)
         f->count[i * in->n_machines + mc] = 0;
+}
+
+void trd__fleet_clear(trd__fleet *f)
+{
+    for (uint32_t mc = 0; mc < f->in->n_machines; mc++)
+        trd__fleet_reset_machine(f, mc);
 }
 
 static int within(double need, double have) { return need <= have + TRD__FIT_EPS * (1 + have); }

@@ -170,6 +170,56 @@ static void take(trd__milp_result *r, const trd__milp *m, const double *x1)
 
 static double rel_gap(double bound, double z) { return fabs(bound - z) / (fabs(z) + 1e-12); }
 
+/* glp_intopt from a solved LP relaxation; fills the outcome, x, objective and gap of r. */
+static void branch_and_cut(const trd__milp *m, glp_prob *P, const trd__milp_params *p, const double *inject,
+                           double inc_obj, int tm_lim, trd__milp_result *r)
+{
+    double bound = glp_get_obj_val(P);
+    cb_state cb = {inject, 0, -1};
+    glp_iocp ip;
+    glp_init_iocp(&ip);
+    ip.msg_lev = GLP_MSG_OFF;
+    ip.presolve = GLP_OFF;
+    ip.gmi_cuts = GLP_ON;
+    ip.mir_cuts = GLP_ON;
+    ip.cov_cuts = GLP_ON;
+    ip.clq_cuts = GLP_ON;
+    ip.mip_gap = p->mip_gap;
+    ip.tm_lim = tm_lim;
+    ip.cb_func = callback;
+    ip.cb_info = &cb;
+    int rc = glp_intopt(P, &ip);
+    int ms = glp_mip_status(P);
+    /* glp_ios_mip_gap is only meaningful once an integer solution exists; else use the root bound. */
+    int cb_gap = cb.gap >= 0 && cb.gap < 1e300;
+    if (ms == GLP_OPT || ms == GLP_FEAS) {
+        for (size_t j = 0; j < m->n_cols; j++)
+            r->x[j] = glp_mip_col_val(P, (int)j + 1);
+        r->objective = glp_mip_obj_val(P);
+        if (ms == GLP_OPT) {
+            r->outcome = TRD__MILP_OPTIMAL;
+            r->gap = 0;
+        } else if (rc == GLP_EMIPGAP) { /* optimal within the requested gap */
+            r->outcome = TRD__MILP_OPTIMAL;
+            r->gap = cb_gap ? cb.gap : rel_gap(bound, r->objective);
+        } else {
+            int same = inject && r->objective <= inc_obj + 1e-9 * (fabs(inc_obj) + 1);
+            r->outcome = same ? TRD__MILP_INCUMBENT : TRD__MILP_FEASIBLE;
+            r->gap = cb_gap ? cb.gap : rel_gap(bound, r->objective);
+            snprintf(r->reason, sizeof r->reason, "stopped by the %s (glp_intopt code %d)",
+                     rc == GLP_ETMLIM ? "time limit" : "solver", rc);
+        }
+    } else if (ms == GLP_NOFEAS && !inject) {
+        r->outcome = TRD__MILP_INFEASIBLE;
+        snprintf(r->reason, sizeof r->reason, "no integer solution exists");
+    } else {
+        r->outcome = inject ? TRD__MILP_INCUMBENT : TRD__MILP_NO_SOLUTION;
+        r->gap = inject ? rel_gap(bound, inc_obj) : NAN;
+        snprintf(r->reason, sizeof r->reason, "no integer solution found (glp_intopt code %d%s)", rc,
+                 rc == GLP_ETMLIM ? ", time limit" : "");
+    }
+}
+
 trd_status trd__milp_solve(const trd__milp *m, const trd__milp_params *p, trd__milp_result *r, trd__diag *d)
 {
     memset(r, 0, sizeof *r);
@@ -213,50 +263,7 @@ trd_status trd__milp_solve(const trd__milp *m, const trd__milp_params *p, trd__m
         snprintf(r->reason, sizeof r->reason, "the LP relaxation was not solved (glp_simplex code %d, status %d)",
                  rc, lps);
     } else {
-        double bound = glp_get_obj_val(P);
-        cb_state cb = {have_inc ? inject : NULL, 0, -1};
-        glp_iocp ip;
-        glp_init_iocp(&ip);
-        ip.msg_lev = GLP_MSG_OFF;
-        ip.presolve = GLP_OFF;
-        ip.gmi_cuts = GLP_ON;
-        ip.mir_cuts = GLP_ON;
-        ip.cov_cuts = GLP_ON;
-        ip.clq_cuts = GLP_ON;
-        ip.mip_gap = p->mip_gap;
-        ip.tm_lim = ms_left(p->time_limit_ms, start);
-        ip.cb_func = callback;
-        ip.cb_info = &cb;
-        rc = glp_intopt(P, &ip);
-        int ms = glp_mip_status(P);
-        if (ms == GLP_OPT || ms == GLP_FEAS) {
-            for (size_t j = 0; j < m->n_cols; j++)
-                r->x[j] = glp_mip_col_val(P, (int)j + 1);
-            r->objective = glp_mip_obj_val(P);
-            double tol = 1e-9 * (fabs(inc_obj) + 1);
-            if (ms == GLP_OPT) {
-                r->outcome = TRD__MILP_OPTIMAL;
-                r->gap = 0;
-            } else if (rc == GLP_EMIPGAP) {
-                r->outcome = TRD__MILP_OPTIMAL;
-                r->gap = cb.gap >= 0 && cb.gap < 1e300 ? cb.gap : rel_gap(bound, r->objective);
-            } else {
-                r->outcome = have_inc && r->objective <= inc_obj + tol ? TRD__MILP_INCUMBENT : TRD__MILP_FEASIBLE;
-                /* glp_ios_mip_gap is only meaningful once an incumbent exists; else use the root bound. */
-                r->gap = cb.gap >= 0 && cb.gap < 1e300 ? cb.gap : rel_gap(bound, r->objective);
-                snprintf(r->reason, sizeof r->reason, "stopped by the %s (glp_intopt code %d)",
-                         rc == GLP_ETMLIM ? "time limit" : "solver", rc);
-            }
-        } else if (ms == GLP_NOFEAS && !have_inc) {
-            r->outcome = TRD__MILP_INFEASIBLE;
-            snprintf(r->reason, sizeof r->reason, "no integer solution exists");
-        } else {
-            r->outcome = have_inc ? TRD__MILP_INCUMBENT : TRD__MILP_NO_SOLUTION;
-            snprintf(r->reason, sizeof r->reason, "no integer solution found (glp_intopt code %d%s)", rc,
-                     rc == GLP_ETMLIM ? ", time limit" : "");
-        }
-        if (r->outcome == TRD__MILP_INCUMBENT && ms != GLP_FEAS)
-            r->gap = rel_gap(bound, inc_obj);
+        branch_and_cut(m, P, p, have_inc ? inject : NULL, inc_obj, ms_left(p->time_limit_ms, start), r);
     }
     if (r->outcome == TRD__MILP_INCUMBENT) {
         /* Report the injected point itself (GLPK's copy of it may differ in the last bits). */

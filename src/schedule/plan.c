@@ -204,13 +204,16 @@ static int order_actions(const trd__sched_input *in, trd_action *acts, size_t n)
                 acts[q].round = 1;
     }
     trd__fleet_free(&f);
-    qsort(acts, n, sizeof *acts, cmp_action);
+    if (n > 0) /* acts is NULL when the plan changes nothing */
+        qsort(acts, n, sizeof *acts, cmp_action);
     return 0;
 }
 
 /* Merges targets that name the same (op, node, member, config) after sorting. */
 static size_t merge_targets(trd_target *t, size_t n)
 {
+    if (n == 0)
+        return 0;
     qsort(t, n, sizeof *t, cmp_target);
     size_t w = 0;
     for (size_t k = 0; k < n; k++)
