@@ -114,9 +114,10 @@ typedef enum trd_record {
     TRD_RECORD_ALLOCATOR    = 1,    /* trd_allocator    */
     TRD_RECORD_SAMPLE       = 2,    /* trd_sample       */
     TRD_RECORD_INGEST_STATS = 3,    /* trd_ingest_stats */
-    TRD_RECORD_RATE         = 4,    /* trd_rate         */
-    TRD_RECORD_ACTION       = 5,    /* trd_action       */
-    TRD_RECORD_TARGET       = 6     /* trd_target       */
+    /* 4 and 5 belong to the observe layer's records. */
+    TRD_RECORD_RATE         = 6,    /* trd_rate         */
+    TRD_RECORD_ACTION       = 7,    /* trd_action       */
+    TRD_RECORD_TARGET       = 8     /* trd_target       */
 } trd_record;
 
 /* sizeof the record as compiled into the library, or 0 for an unknown record.  Since 0.1. */
