@@ -34,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "ctx_internal.h"
 #include "schedule/form.h"
 #include "schedule/plan.h"
@@ -109,25 +110,6 @@ static const pipeline pipelines[] = {
 
 /* ---- small utilities ---- */
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 static void die(const char *what, const char *detail)
 {
     fprintf(stderr, "bench_milp_scaling: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
@@ -140,22 +122,6 @@ static void check(trd_ctx *ctx, trd_status st, const char *what)
         fprintf(stderr, "bench_milp_scaling: %s: %s: %s\n", what, trd_status_name(st), trd_ctx_last_error(ctx));
         exit(1);
     }
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        die("cannot open", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-        die("cannot read", path);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
 }
 
 /* ---- models ---- */
@@ -301,9 +267,9 @@ static result solve_api(trd_ctx *ctx, const trd_rate *r, int formulation, int li
     int n = 0;
     for (; n < reps; n++) {
         trd_plan *p = NULL;
-        double t0 = now_ms();
+        double t0 = 1e3 * bench_now_s();
         trd_status st = trd_ctx_plan_with_rates(ctx, r, trd_ctx_operator_count(ctx), &p);
-        t[n] = now_ms() - t0;
+        t[n] = 1e3 * bench_now_s() - t0;
         if (st == TRD_E_LIMIT) {
             snprintf(res.note, sizeof res.note, "%s", trd_ctx_last_error(ctx));
             return res;
@@ -321,7 +287,7 @@ static result solve_api(trd_ctx *ctx, const trd_rate *r, int formulation, int li
             break;
         }
     }
-    res.ms = median(t, n);
+    res.ms = bench_median(t, n);
     return res;
 }
 
@@ -365,7 +331,7 @@ static result solve_cbc(const char *mps, int limit_s, int reps)
     for (; n < reps; n++) {
         char cmd[1024];
         snprintf(cmd, sizeof cmd, "cbc '%s' -max -ratio 0.01 -sec %d -solve -quit 2>&1", mps, limit_s);
-        double t0 = now_ms();
+        double t0 = 1e3 * bench_now_s();
         FILE *p = popen(cmd, "r");
         if (!p)
             die("cannot run", cmd);
@@ -386,7 +352,7 @@ static result solve_cbc(const char *mps, int limit_s, int reps)
                 own[n] = v * 1e3;
         }
         int rc = pclose(p);
-        wall[n] = now_ms() - t0;
+        wall[n] = 1e3 * bench_now_s() - t0;
         if (rc != 0 || isnan(own[n]) || !res.status)
             die("cbc failed or printed no time for", mps);
         res.ran = 1;
@@ -396,8 +362,8 @@ static result solve_cbc(const char *mps, int limit_s, int reps)
             break;
         }
     }
-    res.ms = median(own, n);
-    res.wall_ms = median(wall, n);
+    res.ms = bench_median(own, n);
+    res.wall_ms = bench_median(wall, n);
     return res;
 }
 
@@ -481,7 +447,7 @@ int main(int argc, char **argv)
         const pipeline *pl = &pipelines[p];
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", TRIDENT_SOURCE_DIR, pl->file);
-        char *yaml = read_file(path);
+        char *yaml = bench_read_file("bench_milp_scaling", path, NULL);
         for (int s = 0; s < n_sizes; s++) {
             row *rw = &rows[n_rows++];
             memset(rw, 0, sizeof *rw);

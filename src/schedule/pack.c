@@ -26,6 +26,19 @@ static int cmp_key(const void *a, const void *b)
     return (x->op > y->op) - (x->op < y->op);
 }
 
+/* An empty fleet and room for one sort key per operator; -1 (nothing allocated) on allocation failure. */
+static int begin(const trd__sched_input *in, trd__fleet *f, ffd_key **keys)
+{
+    if (trd__fleet_init(f, in) != 0)
+        return -1;
+    *keys = trd__calloc(in->alloc, in->n_ops, sizeof **keys);
+    if (!*keys) {
+        trd__fleet_free(f);
+        return -1;
+    }
+    return 0;
+}
+
 /* First machine of pool p where one instance of op fits; places it there.  1 on success. */
 static int place_in_pool(trd__fleet *f, uint32_t op, const trd__sched_pool *p)
 {
@@ -90,13 +103,9 @@ int trd__sched_pack(const trd__sched_input *in, const uint32_t *pool_count, cons
                     const unsigned char *fixed_pool, uint32_t *count, trd__pack_failure *fail)
 {
     trd__fleet f;
-    if (trd__fleet_init(&f, in) != 0)
+    ffd_key *keys;
+    if (begin(in, &f, &keys) != 0)
         return -1;
-    ffd_key *keys = trd__calloc(in->alloc, in->n_ops, sizeof *keys);
-    if (!keys) {
-        trd__fleet_free(&f);
-        return -1;
-    }
     int ok = 0;
     for (int keep = 1; keep >= 0 && !ok; keep--) {
         trd__fleet_clear(&f);
@@ -191,13 +200,9 @@ int trd__sched_equal_greedy(const trd__sched_input *in, uint32_t *count)
     if (lo > hi)
         return 0;
     trd__fleet f;
-    if (trd__fleet_init(&f, in) != 0)
+    ffd_key *keys;
+    if (begin(in, &f, &keys) != 0)
         return -1;
-    ffd_key *keys = trd__calloc(in->alloc, in->n_ops, sizeof *keys);
-    if (!keys) {
-        trd__fleet_free(&f);
-        return -1;
-    }
     /* Sort by the largest share over all pools, so the order does not depend on where an instance lands. */
     for (uint32_t i = 0; i < in->n_ops; i++) {
         keys[i].op = i;

@@ -6,13 +6,6 @@
 
 #include "test_support.h"
 
-static trd_ctx *load(test_alloc *a, const char *yaml)
-{
-    trd_ctx *ctx = test_ctx_new(a);
-    assert_ok(ctx, trd_ctx_load_yaml_string(ctx, yaml, strlen(yaml)));
-    return ctx;
-}
-
 /* One rate per operator, `base` + op items/s, no candidates. */
 static void plain_rates(trd_ctx *ctx, trd_rate *r, double base)
 {
@@ -62,7 +55,7 @@ static void test_invalid_rates_change_nothing(void **state)
     assert_error_contains(ctx, "no committed model");
     trd_ctx_free(ctx);
 
-    ctx = load(&a, two_ops);
+    ctx = test_ctx_yaml(&a, two_ops);
     assert_int_equal(trd_ctx_plan_with_rates(NULL, r, 2, &plan), TRD_E_INVALID_ARG);
     assert_status(ctx, TRD_E_INVALID_ARG, trd_ctx_plan_with_rates(ctx, r, 2, NULL));
     assert_status(ctx, TRD_E_INVALID_ARG, trd_ctx_plan_with_rates(ctx, NULL, 2, &plan));
@@ -125,7 +118,7 @@ static void test_minimums_that_do_not_pack_are_infeasible(void **state)
     static const char yaml[] = "cluster: {nodes: [{name: n, count: 2, cpus: 5, memory: 64GiB}]}\n"
                                "pipeline: {operators: [{name: a, cpus: 3, min_instances: 3}]}\n";
     test_alloc a;
-    trd_ctx *ctx = load(&a, yaml);
+    trd_ctx *ctx = test_ctx_yaml(&a, yaml);
     trd_rate r = {0, TRD_NO_CONFIG, 1, 0, 0};
     trd_plan *plan = NULL;
     assert_status(ctx, TRD_E_INFEASIBLE, trd_ctx_plan_with_rates(ctx, &r, 1, &plan));
@@ -139,7 +132,7 @@ static void test_minimums_that_do_not_pack_are_infeasible(void **state)
                                 "pipeline:\n"
                                 "  operators: [{name: a, cpus: 3, min_instances: 2}, {name: b, cpus: 3}]\n"
                                 "  edges: [{from: a, to: b}]\n";
-    ctx = load(&a, yaml2);
+    ctx = test_ctx_yaml(&a, yaml2);
     trd_rate r2[2] = {{0, TRD_NO_CONFIG, 1, 0, 0}, {1, TRD_NO_CONFIG, 1, 0, 0}};
     assert_status(ctx, TRD_E_INFEASIBLE, trd_ctx_plan_with_rates(ctx, r2, 2, &plan));
     assert_error_contains(ctx, "no deployment satisfies the model (");
@@ -152,7 +145,7 @@ static void test_plan_accessors_and_json(void **state)
 {
     (void)state;
     test_alloc a;
-    trd_ctx *ctx = load(&a, two_ops);
+    trd_ctx *ctx = test_ctx_yaml(&a, two_ops);
     trd_rate r[2] = {{0, TRD_NO_CONFIG, 10, 0, 0}, {1, TRD_NO_CONFIG, 1, 0, 0}};
     trd_plan *p1 = NULL, *p2 = NULL;
     assert_ok(ctx, trd_ctx_plan_with_rates(ctx, r, 2, &p1));
@@ -226,12 +219,12 @@ static void test_stops_precede_starts_only_where_they_free_room(void **state)
                                "  edges: [{from: a, to: b}]\n"
                                "  deployment: [{operator: a, node: n, member: 0, instances: 4}]\n";
     test_alloc al;
-    trd_ctx *ctx = load(&al, yaml);
+    trd_ctx *ctx = test_ctx_yaml(&al, yaml);
     trd_rate r[2] = {{0, TRD_NO_CONFIG, 6, 0, 0}, {1, TRD_NO_CONFIG, 1, 0, 0}};
     trd_plan *p = NULL;
     assert_ok(ctx, trd_ctx_plan_with_rates(ctx, r, 2, &p));
-    /* 8 cpus: a at 6/s needs 1 instance for b's 6 or 7; the best is a = 1 (6/s), b = 7 (7/s) -> 6; or
-     * a = 2, b = 6 -> 6.  Either way a shrinks from 4 and b starts on the machine a occupied. */
+    /* T = min(6 a, b) with a + b <= 8 cpus: 6 items/s (a = 1, b = 7, or a = 2, b = 6).  Either way a shrinks
+     * from 4, and b needs machine 0's cpus as well as machine 1's. */
     assert_close(trd_plan_predicted_throughput(p), 6, 1e-9);
     trd_action acts[16];
     size_t n;
@@ -270,7 +263,7 @@ static void test_stops_wait_when_nothing_needs_their_room(void **state)
                                "  edges: [{from: a, to: b}]\n"
                                "  deployment: [{operator: a, node: cpu, instances: 4}]\n";
     test_alloc al;
-    trd_ctx *ctx = load(&al, yaml);
+    trd_ctx *ctx = test_ctx_yaml(&al, yaml);
     trd_rate r[2] = {{0, TRD_NO_CONFIG, 100, 0, 0}, {1, TRD_NO_CONFIG, 1, 0, 0}};
     trd_plan *p = NULL;
     assert_ok(ctx, trd_ctx_plan_with_rates(ctx, r, 2, &p));
@@ -310,7 +303,7 @@ static const char rolling_yaml[] =
 
 static trd_ctx *rolling_ctx(test_alloc *al, double cold_s, uint32_t *cfg)
 {
-    trd_ctx *ctx = load(al, rolling_yaml);
+    trd_ctx *ctx = test_ctx_yaml(al, rolling_yaml);
     uint32_t m = op_id(ctx, "m");
     const double v = 32;
     assert_ok(ctx, trd_ctx_add_config(ctx, m, &v, 1, cfg));

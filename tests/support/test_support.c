@@ -121,6 +121,15 @@ const char *const test_model_yaml =
     "    - {operator: ocr, node: gpu, instances: 2, config: {batch_size: 64}}\n"
     "    - {operator: write, node: cpu, member: 1, instances: 1}\n";
 
+trd_ctx *test_ctx_yaml(test_alloc *state, const char *yaml)
+{
+    trd_ctx *ctx = test_ctx_new(state);
+    trd_status st = trd_ctx_load_yaml_string(ctx, yaml, strlen(yaml));
+    if (st != TRD_OK)
+        fail_msg("loading the test model: %s: %s", trd_status_name(st), trd_ctx_last_error(ctx));
+    return ctx;
+}
+
 trd_status test_load_model(trd_ctx *ctx)
 {
     return trd_ctx_load_yaml_string(ctx, test_model_yaml, strlen(test_model_yaml));

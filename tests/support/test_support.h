@@ -61,6 +61,9 @@ trd_allocator test_allocator(test_alloc *state);
 trd_ctx *test_ctx_new(test_alloc *state);
 
 /* ---- fixtures ---- */
+/* A context (counting allocator) with the model in `yaml` loaded; fails the test if loading fails. */
+trd_ctx *test_ctx_yaml(test_alloc *state, const char *yaml);
+
 /* A small valid model: nodes cpu (count 2) and gpu; operators read -> ocr -> write; ocr has knobs. */
 extern const char *const test_model_yaml;
 trd_status test_load_model(trd_ctx *ctx);

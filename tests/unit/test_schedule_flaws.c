@@ -11,13 +11,6 @@
 #include "schedule/form.h"
 #include "test_support.h"
 
-static trd_ctx *load(test_alloc *a, const char *yaml)
-{
-    trd_ctx *ctx = test_ctx_new(a);
-    assert_ok(ctx, trd_ctx_load_yaml_string(ctx, yaml, strlen(yaml)));
-    return ctx;
-}
-
 static trd_plan *plan(trd_ctx *ctx, int formulation, const trd_rate *r, size_t n)
 {
     trd_plan *p = NULL;
@@ -46,7 +39,7 @@ static void test_literal_form_forces_equal_parallelism(void **state)
                                "  operators: [{name: a, cpus: 1}, {name: b, cpus: 1}]\n"
                                "  edges: [{from: a, to: b}]\n";
     test_alloc al;
-    trd_ctx *ctx = load(&al, yaml);
+    trd_ctx *ctx = test_ctx_yaml(&al, yaml);
     trd_rate r[2] = {{0, TRD_NO_CONFIG, 10, 0, 0}, {1, TRD_NO_CONFIG, 1, 0, 0}};
     trd_plan *ours = plan(ctx, 0, r, 2), *paper = plan(ctx, 1, r, 2);
     assert_int_equal(instances(ours, 0), 1);
@@ -74,7 +67,7 @@ static void test_only_the_hard_nic_limit_prevents_an_over_bandwidth_plan(void **
         "              {name: b, cpus: 1, gpus: 1}]\n"
         "  edges: [{from: a, to: b}]\n";
     test_alloc al;
-    trd_ctx *ctx = load(&al, yaml);
+    trd_ctx *ctx = test_ctx_yaml(&al, yaml);
     trd_rate r[2] = {{0, TRD_NO_CONFIG, 100, 0, 0}, {1, TRD_NO_CONFIG, 10, 0, 0}};
     const double nic = 1e9, bytes = 100e6;
     trd_plan *ours = plan(ctx, 0, r, 2), *paper = plan(ctx, 1, r, 2);
@@ -143,7 +136,7 @@ static void test_beneficial_transition_off_the_bottleneck(void **state)
 {
     (void)state;
     test_alloc al;
-    trd_ctx *ctx = load(&al, transition_yaml);
+    trd_ctx *ctx = test_ctx_yaml(&al, transition_yaml);
     const double v = 4;
     uint32_t cfg;
     assert_ok(ctx, trd_ctx_add_config(ctx, 0, &v, 1, &cfg));
