@@ -651,7 +651,9 @@ typedef struct trd_plan trd_plan;
  * Limits: TRD_P_SOLVER_TIME_LIMIT_MS, TRD_P_SOLVER_MIP_GAP, TRD_P_SOLVER_MAX_COLUMNS; TRD_P_SCHED_INTERVAL_MS
  * and TRD_P_ROLLING_MAX_FRACTION shape transitions; TRD_P_SCHED_FORMULATION selects the formulation.
  * Unknown start/stop times default to 2 s + 10 s per device + 0.5 s per GB of instance memory and 0.5 s + 1 s
- * per device; an unknown cold start to the start time.
+ * per device; an unknown cold start to the start time.  A solve that ends within the time limit is
+ * deterministic: the same model, rates and parameters give the same plan.  The formulation and the meaning
+ * of every term are in docs/scheduling.md.
  * @param rates      one record per operator, in any order.
  * @param count      number of records: the number of operators.
  * @param out_plan   receives the plan (caller-owned; release with trd_plan_free).
