@@ -13,26 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "trident.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static void check(trd_ctx *ctx, trd_status st, const char *what)
 {
@@ -42,27 +24,6 @@ static void check(trd_ctx *ctx, trd_status st, const char *what)
     }
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "bench_model_ingest: cannot open %s\n", path);
-        exit(1);
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        fprintf(stderr, "bench_model_ingest: cannot read %s\n", path);
-        exit(1);
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
-
 /* Median microseconds to load `text` into a fresh context (parse + build + validate + install). */
 static double load_us(const char *text, size_t len, int rounds)
 {
@@ -70,12 +31,12 @@ static double load_us(const char *text, size_t len, int rounds)
     for (int r = 0; r < rounds; r++) {
         trd_ctx *ctx;
         check(NULL, trd_ctx_new(&ctx), "ctx_new");
-        double t0 = now_s();
+        double t0 = bench_now_s();
         check(ctx, trd_ctx_load_yaml_string(ctx, text, len), "load");
-        t[r] = (now_s() - t0) * 1e6;
+        t[r] = (bench_now_s() - t0) * 1e6;
         trd_ctx_free(ctx);
     }
-    return median(t, rounds);
+    return bench_median(t, rounds);
 }
 
 /* Median microseconds of one staged edit + commit on the loaded model (a clone and a full validation). */
@@ -83,12 +44,12 @@ static double commit_us(trd_ctx *ctx, int rounds)
 {
     double t[64];
     for (int r = 0; r < rounds; r++) {
-        double t0 = now_s();
+        double t0 = bench_now_s();
         check(ctx, trd_ctx_set_operator_attr(ctx, 0, TRD_OP_CPUS, r % 2 ? 1 : 0.5), "edit");
         check(ctx, trd_ctx_commit_model(ctx, NULL), "commit");
-        t[r] = (now_s() - t0) * 1e6;
+        t[r] = (bench_now_s() - t0) * 1e6;
     }
-    return median(t, rounds);
+    return bench_median(t, rounds);
 }
 
 static double json_us(trd_ctx *ctx, int rounds, size_t *bytes)
@@ -96,11 +57,11 @@ static double json_us(trd_ctx *ctx, int rounds, size_t *bytes)
     static char buf[1 << 20];
     double t[64];
     for (int r = 0; r < rounds; r++) {
-        double t0 = now_s();
+        double t0 = bench_now_s();
         check(ctx, trd_ctx_model_to_json(ctx, buf, sizeof buf, bytes), "json");
-        t[r] = (now_s() - t0) * 1e6;
+        t[r] = (bench_now_s() - t0) * 1e6;
     }
-    return median(t, rounds);
+    return bench_median(t, rounds);
 }
 
 /* Median nanoseconds per sample to ingest `total` samples in batches of `batch`, for every operator in turn. */
@@ -125,13 +86,13 @@ static double ingest_ns(trd_ctx *ctx, size_t batch, size_t total, int rounds)
     }
     double t[64];
     for (int r = 0; r < rounds; r++) {
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (size_t done = 0; done < total; done += batch)
             check(ctx, trd_ctx_observe(ctx, s, batch), "observe");
-        t[r] = (now_s() - t0) * 1e9 / (double)total;
+        t[r] = (bench_now_s() - t0) * 1e9 / (double)total;
     }
     free(s);
-    return median(t, rounds);
+    return bench_median(t, rounds);
 }
 
 int main(int argc, char **argv)
@@ -151,8 +112,9 @@ int main(int argc, char **argv)
     int rounds = quick ? 3 : 31;
     size_t total = quick ? 4096 : 1u << 20;
     size_t len_pdf, len_video;
-    char *pdf = read_file(TRIDENT_SOURCE_DIR "/examples/pipelines/pdf.yaml", &len_pdf);
-    char *video = read_file(TRIDENT_SOURCE_DIR "/examples/pipelines/video.yaml", &len_video);
+    const char *prog = "bench_model_ingest";
+    char *pdf = bench_read_file(prog, TRIDENT_SOURCE_DIR "/examples/pipelines/pdf.yaml", &len_pdf);
+    char *video = bench_read_file(prog, TRIDENT_SOURCE_DIR "/examples/pipelines/video.yaml", &len_video);
 
     double load_pdf = load_us(pdf, len_pdf, rounds), load_video = load_us(video, len_video, rounds);
     trd_ctx *ctx;

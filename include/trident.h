@@ -92,6 +92,8 @@ typedef enum trd_status {
     TRD_E_IO                = -8,   /* a file could not be opened or read                                    */
     TRD_E_INVALID_MODEL     = -9,   /* the staged model failed validation at commit (cycle, fits nowhere...)  */
     TRD_E_LIMIT             = -10,  /* a size cap was reached (document bytes, nesting depth, model size)    */
+    TRD_E_SOLVER            = -11,  /* the MILP solver found no plan in time and no fallback plan exists     */
+    TRD_E_INFEASIBLE        = -12,  /* no plan satisfies the model (e.g. the minimum instances do not fit)   */
     TRD_E_INTERNAL          = -99   /* a broken internal invariant; please report it                         */
 } trd_status;
 
@@ -113,7 +115,10 @@ typedef enum trd_record {
     TRD_RECORD_SAMPLE        = 2,   /* trd_sample        */
     TRD_RECORD_INGEST_STATS  = 3,   /* trd_ingest_stats  */
     TRD_RECORD_ESTIMATE      = 4,   /* trd_estimate      */
-    TRD_RECORD_OBSERVE_STATS = 5    /* trd_observe_stats */
+    TRD_RECORD_OBSERVE_STATS = 5,   /* trd_observe_stats */
+    TRD_RECORD_RATE          = 6,   /* trd_rate          */
+    TRD_RECORD_ACTION        = 7,   /* trd_action        */
+    TRD_RECORD_TARGET        = 8    /* trd_target        */
 } trd_record;
 
 /* sizeof the record as compiled into the library, or 0 for an unknown record.  Since 0.1. */
@@ -182,7 +187,8 @@ TRD_API const char *trd_ctx_last_error(const trd_ctx *ctx);
 /* Tunable settings of a context, in the style of zstd's parameter enum: typed setters and getters, and
  * introspection of name, type, bounds and default, so that bindings can expose them as keyword arguments.
  * Numbers are frozen; they are grouped by module (1-99 general, 100-109 ingest, 110-129 observe and its
- * Gaussian processes, 2xx model and YAML).  The observe layer's thresholds are those of DESIGN section 5. */
+ * Gaussian processes, 2xx model and YAML, 4xx schedule).  The observe layer's thresholds are those of DESIGN
+ * section 5. */
 typedef enum trd_param {
     /* Seed of the context's random generator (GP restarts); the same seed and inputs give the same results
      * (int, [0, 9007199254740991], default 1).  Setting it restarts the generator. */
@@ -242,7 +248,28 @@ typedef enum trd_param {
     TRD_P_YAML_MAX_BYTES    = 200,
     /* Deepest YAML nesting of mappings and sequences accepted (int, [8, 1024], default 32; the model format
      * itself nests 7 deep); deeper input fails with TRD_E_LIMIT. */
-    TRD_P_YAML_MAX_DEPTH    = 201
+    TRD_P_YAML_MAX_DEPTH    = 201,
+    /* Wall-clock budget of one schedule solve in milliseconds (int, [1, 3600000], default 1000).  When it runs
+     * out the best plan found so far is returned (TRD_SOLVE_FEASIBLE), or the greedy plan (TRD_SOLVE_FALLBACK). */
+    TRD_P_SOLVER_TIME_LIMIT_MS  = 400,
+    /* Relative MIP gap at which the solver stops proving (double, [0, 1], default 0.01): the plan's throughput
+     * is then within this fraction of the best possible.  0 asks for proven optimality. */
+    TRD_P_SOLVER_MIP_GAP        = 401,
+    /* Largest MILP the scheduler builds, in columns; rows are capped at the same number and nonzeros at 64
+     * times it (int, [16, 4194304], default 200000).  A larger model fails with TRD_E_LIMIT instead of
+     * exhausting memory inside the solver. */
+    TRD_P_SOLVER_MAX_COLUMNS    = 402,
+    /* The scheduling interval T_sched in milliseconds (int, [1000, 86400000], default 120000): the horizon
+     * within which a config transition must pay back its cold start.  A candidate config's rate counts as
+     * rate x max(0, 1 - cold_start / T_sched) while its instances restart. */
+    TRD_P_SCHED_INTERVAL_MS     = 403,
+    /* Largest share of an operator's instances restarted with a new config in one plan (double, [0, 1],
+     * default 0.25): B_max = max(1, ceil(fraction x instances)).  0 disables config transitions. */
+    TRD_P_ROLLING_MAX_FRACTION  = 404,
+    /* The MILP formulation (int, [0, 1], default 0): 0 is libtrident's (rate flows on a DAG, hard NIC limits,
+     * lexicographic objective; docs/scheduling.md); 1 is the Trident paper's Eqs. 10-26 taken literally
+     * (linear chains only, one column per machine, lambda1 = 1e-4, lambda2 = 1e-6), for comparison. */
+    TRD_P_SCHED_FORMULATION     = 405
 } trd_param;
 
 /* Values of TRD_P_GP_KERNEL: Matern 5/2 (the paper's), Matern 3/2, squared exponential; all with one length
@@ -690,6 +717,158 @@ TRD_API trd_status trd_ctx_observe_stats(trd_ctx *ctx, uint32_t op, trd_observe_
  *         (operator, or a config it does not have); TRD_E_NOMEM (folding buffered samples first).
  *         Since 0.1. */
 TRD_API trd_status trd_ctx_invalidate(trd_ctx *ctx, uint32_t op, uint32_t config);
+
+/* ============================================================================================================
+ * Schedule: plans
+ *
+ * The scheduler solves a mixed-integer program (GLPK) over how many instances of each operator run on each
+ * node kind, how they pack onto machines, and which operators restart instances with a better config this
+ * round, maximising the pipeline's sustainable throughput in source items per second; ties are broken, in a
+ * second solve, by less network traffic, fewer instance starts and stops, and starting beneficial config
+ * transitions (docs/scheduling.md has the formulation).  The answer is a plan: the target deployment and the
+ * ordered actions that reach it from the deployment the model declares.
+ *
+ * A plan is immutable and owned by the caller.  It never points into its context: a plan may be freed before
+ * or after its context (the context's allocator, which allocated it, must outlive both).
+ * ========================================================================================================== */
+
+/* trd_rate.candidate_config when the operator has no candidate config. */
+#define TRD_NO_CONFIG 4294967295
+
+/* What the host (or the observe and adapt layers) knows about one operator's throughput.  Frozen layout: 32
+ * bytes.
+ *
+ * Rates are per instance in the operator's input items per second, sustained under full load.  Accelerators
+ * are time-sliced, not multiplied: for an operator with 0 < gpus < 1 the rate is that of one whole device
+ * running the operator, and each instance is credited `gpus` of it (four 0.25-device instances on one device
+ * give the device's rate, not four times it).  For a whole-device or CPU operator it is one instance's rate. */
+typedef struct trd_rate {
+    uint32_t op;                    /* operator id; every operator appears exactly once                   */
+    uint32_t candidate_config;      /* config to move to, or TRD_NO_CONFIG                                 */
+    double   items_per_s;           /* rate of the current config(s); finite and > 0                       */
+    double   candidate_items_per_s; /* rate with candidate_config; finite and > 0 when one is given        */
+    double   reserved;              /* must be 0                                                           */
+} trd_rate;
+
+/* Plan action kinds (trd_action.kind).  Value 4 is reserved. */
+#define TRD_ACTION_START       1    /* start `count` instances with `config` on (node, member)               */
+#define TRD_ACTION_STOP        2    /* stop `count` instances running `config` on (node, member); which ones is
+                                       the host's choice: idle ones first, never preempting a running batch  */
+#define TRD_ACTION_RECONFIGURE 3    /* restart `count` instances from `from_config` to `config`, in place     */
+
+/* One step of a plan.  Frozen layout: 32 bytes.  Actions are ordered by `round`: all actions of a round are
+ * independent, and round r + 1 starts when round r is done.  Round 1 stops instances whose resources the
+ * starts of round 2 need; round 3 stops the rest (after their replacements run) and restarts at most B_max
+ * instances per operator with the candidate config (one rolling-update round; later plans continue it). */
+typedef struct trd_action {
+    uint32_t kind;                  /* TRD_ACTION_*                                                        */
+    uint32_t op;
+    uint32_t node;                  /* node kind                                                           */
+    uint32_t member;                /* machine within the node kind's pool                                 */
+    uint32_t config;                /* config started, stopped, or reconfigured to                         */
+    uint32_t from_config;           /* RECONFIGURE: the config left; otherwise TRD_NO_CONFIG                */
+    uint32_t count;                 /* instances, >= 1                                                     */
+    uint32_t round;                 /* 1, 2 or 3                                                           */
+} trd_action;
+
+/* The deployment a plan aims at: `instances` of `op` with `config` on machine (node, member).  Frozen layout:
+ * 24 bytes.  Entries with zero instances are not listed. */
+typedef struct trd_target {
+    uint32_t op;
+    uint32_t node;
+    uint32_t member;
+    uint32_t config;
+    uint32_t instances;
+    uint32_t reserved;              /* 0                                                                   */
+} trd_target;
+
+/* How a plan's solve ended (trd_plan_solve_status). */
+#define TRD_SOLVE_OPTIMAL  1        /* the throughput is optimal (within TRD_P_SOLVER_MIP_GAP)                */
+#define TRD_SOLVE_FEASIBLE 2        /* the time limit stopped the solver: a good plan, optimality unproven    */
+#define TRD_SOLVE_FALLBACK 3        /* the solver found nothing better in time: the greedy plan (the current
+                                       deployment completed and grown at the bottleneck)                      */
+
+typedef struct trd_plan trd_plan;
+
+/* Computes a plan for the committed model from the host's rates.  The model's deployment is the starting
+ * point and gives each operator's rolling-update state: its instances already on candidate_config have
+ * finished the transition, the rest are still to move.  An operator all of whose instances run its
+ * candidate_config counts as transitioned (candidate_items_per_s becomes its rate); one with no instances at
+ * all starts new instances directly on whichever of its current and candidate configs is faster.
+ * Limits: TRD_P_SOLVER_TIME_LIMIT_MS, TRD_P_SOLVER_MIP_GAP, TRD_P_SOLVER_MAX_COLUMNS; TRD_P_SCHED_INTERVAL_MS
+ * and TRD_P_ROLLING_MAX_FRACTION shape transitions; TRD_P_SCHED_FORMULATION selects the formulation.
+ * Unknown start/stop times default to 2 s + 10 s per device + 0.5 s per GB of instance memory and 0.5 s + 1 s
+ * per device; an unknown cold start to the start time.  A solve that ends within the time limit is
+ * deterministic: the same model, rates and parameters give the same plan.  The formulation and the meaning
+ * of every term are in docs/scheduling.md.
+ * @param rates      one record per operator, in any order.
+ * @param count      number of records: the number of operators.
+ * @param out_plan   receives the plan (caller-owned; release with trd_plan_free).
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL arguments, a missing or repeated operator, a rate that is NaN,
+ *         infinite or <= 0, an unknown candidate config, reserved != 0); TRD_E_STATE (no committed model, or
+ *         the paper's formulation on a pipeline that is not a linear chain); TRD_E_LIMIT (the MILP would exceed
+ *         TRD_P_SOLVER_MAX_COLUMNS); TRD_E_INFEASIBLE (no deployment satisfies the model, e.g. the minimum
+ *         instances do not pack onto the machines); TRD_E_SOLVER (the solver found nothing in time and no
+ *         greedy plan exists); TRD_E_NOMEM.  On failure *out_plan is untouched.  Since 0.1. */
+TRD_API trd_status trd_ctx_plan_with_rates(trd_ctx *ctx, const trd_rate *rates, size_t count, trd_plan **out_plan);
+
+/* Releases a plan.  NULL is a no-op.  Since 0.1. */
+TRD_API void trd_plan_free(trd_plan *plan);
+
+/* The plan's id: 1 for a context's first plan, then 2, 3, ... (failed calls use no id).  0 for NULL.
+ * Since 0.1. */
+TRD_API uint64_t trd_plan_id(const trd_plan *plan);
+
+/* The model epoch the plan was computed for (trd_ctx_model_epoch at the time).  0 for NULL.  Since 0.1. */
+TRD_API uint64_t trd_plan_epoch(const trd_plan *plan);
+
+/* Predicted throughput of the target deployment, in source items per second: the largest rate at which every
+ * operator keeps up and every NIC stays within its limit.  0 for NULL.  Since 0.1. */
+TRD_API double trd_plan_predicted_throughput(const trd_plan *plan);
+
+/* The operator whose capacity limits the throughput (the smallest capacity per item it must process), or
+ * 4294967295 (UINT32_MAX) for NULL.  When a NIC limit binds, the reason says so.  Since 0.1. */
+TRD_API uint32_t trd_plan_bottleneck(const trd_plan *plan);
+
+/* TRD_SOLVE_OPTIMAL, TRD_SOLVE_FEASIBLE or TRD_SOLVE_FALLBACK; 0 for NULL.  Since 0.1. */
+TRD_API uint32_t trd_plan_solve_status(const trd_plan *plan);
+
+/* The relative MIP gap the solver reported (0 when optimal; NaN when unknown, e.g. for a fallback plan found
+ * before the LP relaxation was solved) and the solve's wall time in milliseconds.  NaN / 0 for NULL.
+ * Since 0.1. */
+TRD_API double trd_plan_mip_gap(const trd_plan *plan);
+TRD_API double trd_plan_solve_ms(const trd_plan *plan);
+
+/* Number of actions / targets (0 for NULL).  Since 0.1. */
+TRD_API size_t trd_plan_action_count(const trd_plan *plan);
+TRD_API size_t trd_plan_target_count(const trd_plan *plan);
+
+/* Copy the actions (in execution order) / targets (by op, node, member, config) into `out`.
+ * @param out        destination; NULL (with capacity 0) only queries the count, returning TRD_OK.
+ * @param capacity   records `out` can hold.
+ * @param out_count  receives the number of records (may be NULL); on TRD_E_BUFFER_TOO_SMALL it still receives
+ *                   the number needed.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL plan, or NULL out with capacity > 0); TRD_E_BUFFER_TOO_SMALL (nothing
+ *         is copied).  Since 0.1. */
+TRD_API trd_status trd_plan_get_actions(const trd_plan *plan, trd_action *out, size_t capacity, size_t *out_count);
+TRD_API trd_status trd_plan_get_targets(const trd_plan *plan, trd_target *out, size_t capacity, size_t *out_count);
+
+/* One or more sentences for people: the bottleneck and its share of the demand, binding network limits, how
+ * the solve ended, and why a transition was deferred (e.g. "transition of 'caption_vlm' to config 3 deferred:
+ * its 120 s cold start leaves 0.8 items/s per instance within the 120 s interval, below the current 1.1").
+ * Belongs to the plan; never NULL ("" for NULL).  Since 0.1. */
+TRD_API const char *trd_plan_reason(const trd_plan *plan);
+
+/* Writes the plan as one JSON object (id, epoch, solve status, gap, solve time, throughput, bottleneck,
+ * reason, targets and actions with operator and node names) into `buf`, NUL-terminated.  Numbers are written
+ * in the "C" format whatever the process locale.
+ * @param buf       destination; NULL (with capacity 0) only queries the length, returning TRD_OK.
+ * @param capacity  bytes available at buf.
+ * @param out_len   receives the length without the NUL (may be NULL); on TRD_E_BUFFER_TOO_SMALL it still
+ *                  receives the length, so call again with out_len + 1 bytes.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL plan, or NULL buf with capacity > 0); TRD_E_BUFFER_TOO_SMALL.
+ *         Since 0.1. */
+TRD_API trd_status trd_plan_to_json(const trd_plan *plan, char *buf, size_t capacity, size_t *out_len);
 
 #ifdef __cplusplus
 }

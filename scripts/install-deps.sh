@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what libtrident needs on a Debian or Ubuntu machine:
 #   Debian packages: compiler, CMake, pkg-config, GLPK, GSL, OpenBLAS, libyaml, cmocka, Python, a locale with a
-#                    decimal comma (for the locale-independence test)
-#   Python packages (pip, into ./.venv): cffi and pytest, for the header's cffi check
+#                    decimal comma (for the locale-independence test), and the CBC solver program (the MILP
+#                    benchmark cross-checks GLPK against it)
+#   Python packages (pip, into ./.venv): cffi and pytest (the header's cffi check), numpy and scikit-learn (the GP
+#                    oracle fixtures and the speed comparison)
 # Safe to run again.  Run as root, or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +18,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config ca-certificates \
-    libglpk-dev libgsl-dev libopenblas-dev libyaml-dev libcmocka-dev \
+    libglpk-dev libgsl-dev libopenblas-dev libyaml-dev libcmocka-dev coinor-cbc \
     python3 python3-venv python3-pip \
     locales
 

@@ -20,6 +20,7 @@ struct trd_ctx {
     trd__model *staged;              /* pending edits; NULL when there are none */
     trd__ingest ingest;
     trd__observe observe;
+    uint64_t plans_made;             /* ids of plans: the next one is plans_made + 1 */
 };
 
 /* Folds the ingest buffer into the observe layer (TRD_OK, or TRD_E_NOMEM with everything still buffered);

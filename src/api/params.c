@@ -28,6 +28,18 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
     [TRD__PI_GP_COVERAGE_RADIUS] = {TRD_P_GP_COVERAGE_RADIUS, "gp_coverage_radius", TRD_PARAM_DOUBLE, 0, 100, 0.5},
     [TRD__PI_YAML_MAX_BYTES] = {TRD_P_YAML_MAX_BYTES, "yaml_max_bytes", TRD_PARAM_INT, 1024, 1073741824, 4194304},
     [TRD__PI_YAML_MAX_DEPTH] = {TRD_P_YAML_MAX_DEPTH, "yaml_max_depth", TRD_PARAM_INT, 8, 1024, 32},
+    [TRD__PI_SOLVER_TIME_LIMIT_MS] = {TRD_P_SOLVER_TIME_LIMIT_MS, "solver_time_limit_ms", TRD_PARAM_INT, 1, 3600000,
+                                      1000},
+    [TRD__PI_SOLVER_MIP_GAP] = {TRD_P_SOLVER_MIP_GAP, "solver_mip_gap", TRD_PARAM_DOUBLE, 0, 1, 0.01},
+    [TRD__PI_SOLVER_MAX_COLUMNS] = {TRD_P_SOLVER_MAX_COLUMNS, "solver_max_columns", TRD_PARAM_INT, 16, 4194304,
+                                    200000},
+    /* T_sched: trident.md section 7 recommends 120 s; shorter intervals would defer every transition of an
+     * operator whose cold start exceeds them (the pipelines' VLMs take 90-120 s). */
+    [TRD__PI_SCHED_INTERVAL_MS] = {TRD_P_SCHED_INTERVAL_MS, "sched_interval_ms", TRD_PARAM_INT, 1000, 86400000,
+                                   120000},
+    [TRD__PI_ROLLING_MAX_FRACTION] = {TRD_P_ROLLING_MAX_FRACTION, "rolling_max_fraction", TRD_PARAM_DOUBLE, 0, 1,
+                                      0.25},
+    [TRD__PI_SCHED_FORMULATION] = {TRD_P_SCHED_FORMULATION, "sched_formulation", TRD_PARAM_INT, 0, 1, 0},
 };
 
 const trd__param_desc *trd__param_desc_of(trd_param param, size_t *index)

@@ -17,6 +17,8 @@
     X(TRD_E_IO, "input/output error")                                                                            \
     X(TRD_E_INVALID_MODEL, "invalid model")                                                                      \
     X(TRD_E_LIMIT, "size limit reached")                                                                         \
+    X(TRD_E_SOLVER, "the solver found no plan")                                                                  \
+    X(TRD_E_INFEASIBLE, "no feasible plan")                                                                      \
     X(TRD_E_INTERNAL, "internal error")
 
 const char *trd_status_name(trd_status status)
@@ -60,6 +62,9 @@ _Static_assert(sizeof(trd_sample) == 184, "trd_sample layout is frozen at 184 by
 _Static_assert(sizeof(trd_ingest_stats) == 40, "trd_ingest_stats layout is frozen at 40 bytes");
 _Static_assert(sizeof(trd_estimate) == 40, "trd_estimate layout is frozen at 40 bytes");
 _Static_assert(sizeof(trd_observe_stats) == 72, "trd_observe_stats layout is frozen at 72 bytes");
+_Static_assert(sizeof(trd_rate) == 32, "trd_rate layout is frozen at 32 bytes");
+_Static_assert(sizeof(trd_action) == 32, "trd_action layout is frozen at 32 bytes");
+_Static_assert(sizeof(trd_target) == 24, "trd_target layout is frozen at 24 bytes");
 
 size_t trd_record_size(trd_record record)
 {
@@ -69,6 +74,9 @@ size_t trd_record_size(trd_record record)
     case TRD_RECORD_INGEST_STATS: return sizeof(trd_ingest_stats);
     case TRD_RECORD_ESTIMATE: return sizeof(trd_estimate);
     case TRD_RECORD_OBSERVE_STATS: return sizeof(trd_observe_stats);
+    case TRD_RECORD_RATE: return sizeof(trd_rate);
+    case TRD_RECORD_ACTION: return sizeof(trd_action);
+    case TRD_RECORD_TARGET: return sizeof(trd_target);
     }
     return 0;
 }

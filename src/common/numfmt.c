@@ -113,6 +113,17 @@ size_t trd__fmt_double(char out[TRD__NUM_CAP], double x)
     return n;
 }
 
+size_t trd__fmt_sig3(char out[TRD__NUM_CAP], double x)
+{
+    if (!isfinite(x) || x == 0)
+        return trd__fmt_double(out, x);
+    int e = (int)floor(log10(fabs(x)));
+    /* Scale by an exact power of ten (an integer, or its reciprocal applied as a division) so the rounded value
+     * is the double nearest the 3-digit decimal. */
+    double r = e >= 2 ? round(x / pow(10, e - 2)) * pow(10, e - 2) : round(x * pow(10, 2 - e)) / pow(10, 2 - e);
+    return trd__fmt_double(out, r);
+}
+
 void trd__fmt_bytes(char out[TRD__NUM_CAP], double bytes)
 {
     static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};

@@ -16,6 +16,9 @@
  * become "null" (the JSON convention).  Returns the length (< TRD__NUM_CAP). */
 size_t trd__fmt_double(char out[TRD__NUM_CAP], double x);
 
+/* `x` rounded to 3 significant digits for people ("0.123", "1.5", "12300"), in the same locale-free form. */
+size_t trd__fmt_sig3(char out[TRD__NUM_CAP], double x);
+
 /* A byte count for people: "512 B", "1.5 KiB", "80 GiB" (at most 3 significant digits). */
 void trd__fmt_bytes(char out[TRD__NUM_CAP], double bytes);
 

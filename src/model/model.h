@@ -109,6 +109,17 @@ trd__model *trd__model_clone(const trd__model *m);
 static inline double trd__node_get(const trd__node *n, trd_node_attr a) { return n->attr[a - 1]; }
 static inline double trd__op_get(const trd__operator *o, trd_op_attr a) { return o->attr[a - 1]; }
 
+/* Share of one device an instance of `o` occupies on node kind `n`: its fraction of a device, or more if its
+ * device-memory cap is the tighter limit.  Meaningful for 0 < gpus < 1; such instances pack onto devices. */
+static inline double trd__op_device_share(const trd__operator *o, const trd__node *n)
+{
+    double f = trd__op_get(o, TRD_OP_GPUS);
+    double cap = trd__op_get(o, TRD_OP_GPU_MEMORY_BYTES), dev = trd__node_get(n, TRD_NODE_GPU_MEMORY_BYTES);
+    if (cap > 0 && dev > 0 && cap / dev > f)
+        f = cap / dev;
+    return f;
+}
+
 /* Index of the named node / operator / knob, or -1. */
 long trd__model_find_node(const trd__model *m, const char *name);
 long trd__model_find_op(const trd__model *m, const char *name);

@@ -264,17 +264,6 @@ static trd_status check_minimum_totals(const trd__model *m, trd__diag *d)
     return TRD_OK;
 }
 
-/* Share of one device an instance of `o` occupies on node kind `n`: its fraction, or more if its memory cap
- * is the tighter limit.  Used to pack fractional instances onto devices (first fit decreasing). */
-static double device_share(const trd__operator *o, const trd__node *n)
-{
-    double f = trd__op_get(o, TRD_OP_GPUS);
-    double cap = trd__op_get(o, TRD_OP_GPU_MEMORY_BYTES), dev = trd__node_get(n, TRD_NODE_GPU_MEMORY_BYTES);
-    if (cap > 0 && dev > 0 && cap / dev > f)
-        f = cap / dev;
-    return f;
-}
-
 static int cmp_desc(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -314,7 +303,7 @@ static int pack_devices(const trd__model *m, size_t k, uint32_t member, size_t *
         double g = trd__op_get(&m->ops[pl->op], TRD_OP_GPUS);
         if (pl->node == k && pl->member == member && g > 0 && g < 1)
             for (uint32_t i = 0; i < pl->instances; i++)
-                shares[s++] = device_share(&m->ops[pl->op], n);
+                shares[s++] = trd__op_device_share(&m->ops[pl->op], n);
     }
     qsort(shares, n_shares, sizeof *shares, cmp_desc);
     int fits = 1;

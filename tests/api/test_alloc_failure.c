@@ -161,6 +161,40 @@ static trd_status s_reads(trd_ctx *ctx, scenario *s)
     st = st ? st : trd_ctx_find_operator(ctx, "dst", &id);
     return st ? st : trd_ctx_get_knob(ctx, s->mid, 3, NULL, NULL, NULL, NULL, NULL, NULL);
 }
+/* Plans allocate (model, solver input, fleet, plan); GLPK's own memory is not ours to fail. */
+static trd_status plan_step(trd_ctx *ctx, scenario *s)
+{
+    /* mid runs 2 instances of config s->cfg and is offered the default config: a transition is on offer. */
+    trd_rate r[3] = {{s->src, TRD_NO_CONFIG, 50, 0, 0}, {s->mid, 0, 4, 6, 0}, {s->dst, TRD_NO_CONFIG, 20, 0, 0}};
+    trd_plan *p = NULL;
+    trd_status st = trd_ctx_plan_with_rates(ctx, r, 3, &p);
+    if (st != TRD_OK)
+        return st;
+    char json[8192];
+    trd_action acts[64];
+    trd_target tgts[64];
+    if (trd_plan_to_json(p, json, sizeof json, NULL) != TRD_OK || trd_plan_get_actions(p, acts, 64, NULL) != TRD_OK ||
+        trd_plan_get_targets(p, tgts, 64, NULL) != TRD_OK || trd_plan_predicted_throughput(p) <= 0)
+        st = TRD_E_INTERNAL;
+    trd_plan_free(p);
+    return st;
+}
+static trd_status s_plan(trd_ctx *ctx, scenario *s) { return plan_step(ctx, s); }
+static trd_status s_plan_paper(trd_ctx *ctx, scenario *s)
+{
+    trd_status st = trd_ctx_set_int(ctx, TRD_P_SCHED_FORMULATION, 1);
+    st = st ? st : plan_step(ctx, s);
+    trd_status back = trd_ctx_set_int(ctx, TRD_P_SCHED_FORMULATION, 0);
+    return st ? st : back;
+}
+static trd_status s_plan_infeasible(trd_ctx *ctx, scenario *s)
+{
+    /* A failing solve allocates too; its failure must be clean.  Wrong rates are refused before any model. */
+    trd_rate r[3] = {{s->src, TRD_NO_CONFIG, 1, 0, 0}, {s->mid, TRD_NO_CONFIG, NAN, 0, 0}, {s->dst, TRD_NO_CONFIG, 1, 0, 0}};
+    trd_plan *p = NULL;
+    trd_status st = trd_ctx_plan_with_rates(ctx, r, 3, &p);
+    return st == TRD_E_INVALID_ARG && p == NULL ? TRD_OK : st == TRD_OK ? TRD_E_INTERNAL : st;
+}
 static trd_status s_yaml_string(trd_ctx *ctx, scenario *s)
 {
     (void)s;
@@ -215,6 +249,9 @@ static const step steps[] = {
     {"add_operator after discard", s_add_dst},
     {"add_edge after discard", s_edge2},
     {"commit_model again", s_commit2},
+    {"plan_with_rates", s_plan},
+    {"plan_with_rates (paper_literal)", s_plan_paper},
+    {"plan_with_rates (invalid rates)", s_plan_infeasible},
     {"observe", s_observe},
     {"set_int random_seed", s_seed},
     {"observe 30 windows", s_observe_windows},

@@ -58,6 +58,9 @@ def test_record_sizes_match_library(ffi: cffi.FFI, lib) -> None:
     assert ffi.sizeof("trd_allocator") == lib.trd_record_size(lib.TRD_RECORD_ALLOCATOR)
     assert ffi.sizeof("trd_estimate") == lib.trd_record_size(lib.TRD_RECORD_ESTIMATE) == 40
     assert ffi.sizeof("trd_observe_stats") == lib.trd_record_size(lib.TRD_RECORD_OBSERVE_STATS) == 72
+    assert ffi.sizeof("trd_rate") == 32 == lib.trd_record_size(lib.TRD_RECORD_RATE)
+    assert ffi.sizeof("trd_action") == 32 == lib.trd_record_size(lib.TRD_RECORD_ACTION)
+    assert ffi.sizeof("trd_target") == 24 == lib.trd_record_size(lib.TRD_RECORD_TARGET)
     assert lib.trd_record_size(999) == 0
     assert ffi.offsetof("trd_sample", "features") == 120
 

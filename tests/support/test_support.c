@@ -121,6 +121,15 @@ const char *const test_model_yaml =
     "    - {operator: ocr, node: gpu, instances: 2, config: {batch_size: 64}}\n"
     "    - {operator: write, node: cpu, member: 1, instances: 1}\n";
 
+trd_ctx *test_ctx_yaml(test_alloc *state, const char *yaml)
+{
+    trd_ctx *ctx = test_ctx_new(state);
+    trd_status st = trd_ctx_load_yaml_string(ctx, yaml, strlen(yaml));
+    if (st != TRD_OK)
+        fail_msg("loading the test model: %s: %s", trd_status_name(st), trd_ctx_last_error(ctx));
+    return ctx;
+}
+
 trd_status test_load_model(trd_ctx *ctx)
 {
     return trd_ctx_load_yaml_string(ctx, test_model_yaml, strlen(test_model_yaml));
@@ -194,4 +203,22 @@ const char *test_source_path(const char *relative)
     static char path[4096];
     snprintf(path, sizeof path, "%s/%s", TRIDENT_SOURCE_DIR, relative);
     return path;
+}
+
+uint64_t test_rand(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+double test_uniform(uint64_t *state)
+{
+    return (double)(test_rand(state) >> 11) / 9007199254740992.0;
+}
+
+int test_range(uint64_t *state, int lo, int hi)
+{
+    return lo + (int)(test_rand(state) % (uint64_t)(hi - lo + 1));
 }

@@ -61,6 +61,9 @@ trd_allocator test_allocator(test_alloc *state);
 trd_ctx *test_ctx_new(test_alloc *state);
 
 /* ---- fixtures ---- */
+/* A context (counting allocator) with the model in `yaml` loaded; fails the test if loading fails. */
+trd_ctx *test_ctx_yaml(test_alloc *state, const char *yaml);
+
 /* A small valid model: nodes cpu (count 2) and gpu; operators read -> ocr -> write; ocr has knobs. */
 extern const char *const test_model_yaml;
 trd_status test_load_model(trd_ctx *ctx);
@@ -70,6 +73,13 @@ char *test_model_json(trd_ctx *ctx);
 
 /* A valid instance sample for operator `op` of test_model_yaml with n_features features. */
 trd_sample test_sample(uint32_t op, uint32_t n_features);
+
+/* ---- seeded randomness (splitmix64): every randomised test states its seed ---- */
+uint64_t test_rand(uint64_t *state);
+/* Uniform in [0, 1). */
+double test_uniform(uint64_t *state);
+/* Uniform integer in [lo, hi]. */
+int test_range(uint64_t *state, int lo, int hi);
 
 /* Reads a whole file (NUL-terminated) into a buffer the caller frees; fails the test on error. */
 char *test_read_file(const char *path, size_t *len);

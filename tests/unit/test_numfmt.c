@@ -179,6 +179,21 @@ static void test_bytes_for_people(void **state)
     assert_string_equal(out, "0 B");
 }
 
+static void test_three_significant_digits(void **state)
+{
+    (void)state;
+    static const struct {
+        double x;
+        const char *text;
+    } cases[] = {{0.123456, "0.123"}, {123456, "123000"}, {1.5, "1.5"}, {-0.00012345, "-0.000123"}, {0, "0"},
+                 {99.96, "100"}, {2.25e-9, "2.25e-09"}, {7, "7"}, {1.234e20, "1.23e+20"}, {NAN, "null"}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char out[TRD__NUM_CAP];
+        trd__fmt_sig3(out, cases[k].x);
+        assert_string_equal(out, cases[k].text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_parse_grammar),
         cmocka_unit_test(test_parse_int64),
         cmocka_unit_test(test_bytes_for_people),
+        cmocka_unit_test(test_three_significant_digits),
     };
     return cmocka_run_group_tests_name("unit_numfmt", tests, NULL, NULL);
 }
