@@ -62,6 +62,11 @@ add_library(trident_glpk INTERFACE)
 target_include_directories(trident_glpk INTERFACE ${TRIDENT_GLPK_INCLUDE_DIR})
 target_link_libraries(trident_glpk INTERFACE ${TRIDENT_GLPK_LIBRARY})
 
+# POSIX threads: the context's mutex (trd_ctx_observe is callable from many threads).  The library starts
+# no threads of its own.
+set(THREADS_PREFER_PTHREAD_FLAG ON)
+find_package(Threads REQUIRED)
+
 if(TRIDENT_BUILD_TESTS)
     trident_require_pkg(TRIDENT_CMOCKA cmocka libcmocka-dev "the test suite (or configure with -DTRIDENT_BUILD_TESTS=OFF)")
 endif()

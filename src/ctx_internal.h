@@ -5,6 +5,7 @@
 #include "api/params.h"
 #include "common/alloc.h"
 #include "common/diag.h"
+#include "common/lock.h"
 #include "common/log.h"
 #include "model/model.h"
 #include "observe/ingest.h"
@@ -18,13 +19,17 @@ struct trd_ctx {
     double params[TRD__PARAM_COUNT];
     trd__model *model;               /* committed; NULL before the first commit */
     trd__model *staged;              /* pending edits; NULL when there are none */
-    trd__ingest ingest;
+    /* Shared with threads in trd_ctx_observe, under `lock` (common/lock.h says what else it guards). */
+    trd__lock lock;
+    trd__ingest ingest;              /* samples accepted and not yet folded                                */
+    /* The control step's side: only ever touched by the externally synchronized calls. */
+    trd__ingest folding;             /* samples taken from `ingest` by the latest fold, until folded         */
     trd__observe observe;
     uint64_t plans_made;             /* ids of plans: the next one is plans_made + 1 */
 };
 
 /* Folds the ingest buffer into the observe layer (TRD_OK, or TRD_E_NOMEM with everything still buffered);
- * requires a committed model. */
+ * requires a committed model.  Holds the lock only to take the buffer. */
 trd_status trd__ctx_fold(trd_ctx *ctx);
 
 /* Records a failure of an entry point: keeps the message as the context's last error, logs it at DEBUG

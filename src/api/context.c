@@ -6,21 +6,25 @@
 #include "common/numfmt.h"
 #include "ctx_internal.h"
 
+/* The last error is written under the lock: a failing trd_ctx_observe on one thread and a failing control
+ * step on another must not interleave their messages.  The message is logged from the caller's copy. */
 trd_status trd__ctx_failed(trd_ctx *ctx, const char *component, trd_status status, const trd__diag *d)
 {
-    if (d != &ctx->error)
-        ctx->error = *d;
-    trd__logf(&ctx->log, TRD_LOG_DEBUG, component, "%s: %s", trd_status_name(status), ctx->error.msg);
+    trd__lock_acquire(&ctx->lock);
+    ctx->error = *d;
+    trd__lock_release(&ctx->lock);
+    trd__logf(&ctx->log, TRD_LOG_DEBUG, component, "%s: %s", trd_status_name(status), d->msg);
     return status;
 }
 
 trd_status trd__ctx_fail(trd_ctx *ctx, const char *component, trd_status status, const char *fmt, ...)
 {
+    trd__diag d;
     va_list ap;
     va_start(ap, fmt);
-    trd__vfail(&ctx->error, status, fmt, ap);
+    trd__vfail(&d, status, fmt, ap);
     va_end(ap);
-    return trd__ctx_failed(ctx, component, status, &ctx->error);
+    return trd__ctx_failed(ctx, component, status, &d);
 }
 
 trd_status trd_ctx_new_with_allocator(trd_ctx **out, const trd_allocator *allocator)
@@ -33,9 +37,14 @@ trd_status trd_ctx_new_with_allocator(trd_ctx **out, const trd_allocator *alloca
     if (!ctx)
         return TRD_E_NOMEM;
     ctx->alloc = a;
+    if (trd__lock_init(&ctx->lock) != 0) {
+        trd__free(&a, ctx);
+        return TRD_E_NOMEM;
+    }
     ctx->log.max_level = TRD_LOG_OFF;
     trd__params_defaults(ctx->params);
     trd__ingest_init(&ctx->ingest, (size_t)ctx->params[TRD__PI_INGEST_CAPACITY]);
+    trd__ingest_init(&ctx->folding, (size_t)ctx->params[TRD__PI_INGEST_CAPACITY]);
     trd__observe_init(&ctx->observe, &ctx->alloc, (uint64_t)ctx->params[TRD__PI_RANDOM_SEED]);
     *out = ctx;
     return TRD_OK;
@@ -55,7 +64,9 @@ void trd_ctx_free(trd_ctx *ctx)
     trd__model_free(ctx->model);
     trd__model_free(ctx->staged);
     trd__ingest_free(&ctx->ingest, &ctx->alloc);
+    trd__ingest_free(&ctx->folding, &ctx->alloc);
     trd__observe_free(&ctx->observe);
+    trd__lock_free(&ctx->lock);
     /* The context itself lives in its own allocator: copy the allocator out before freeing. */
     trd__alloc a = ctx->alloc;
     trd__free(&a, ctx);
@@ -97,9 +108,20 @@ static trd_status lookup(trd_ctx *ctx, trd_param param, trd_param_type type, con
 /* Applies a new value: the one place where a parameter has side effects beyond being read later. */
 static trd_status apply(trd_ctx *ctx, size_t index, double value)
 {
-    if (index == TRD__PI_INGEST_CAPACITY &&
-        trd__ingest_set_capacity(&ctx->ingest, &ctx->alloc, (size_t)value) != 0)
-        return trd__ctx_fail(ctx, "api", TRD_E_NOMEM, "set_int: out of memory resizing the ingest buffer");
+    if (index == TRD__PI_INGEST_CAPACITY) {
+        /* Both buffers keep the newest `value` samples.  On failure the capacity is unchanged (a shrink that
+         * failed half-way has only dropped samples a smaller buffer would have dropped anyway). */
+        trd__lock_acquire(&ctx->lock);
+        size_t old = ctx->folding.capacity;
+        int bad = trd__ingest_set_capacity(&ctx->folding, &ctx->alloc, (size_t)value) != 0;
+        if (!bad && trd__ingest_set_capacity(&ctx->ingest, &ctx->alloc, (size_t)value) != 0) {
+            bad = 1;
+            ctx->folding.capacity = old; /* its storage only shrank, which the old capacity allows */
+        }
+        trd__lock_release(&ctx->lock);
+        if (bad)
+            return trd__ctx_fail(ctx, "api", TRD_E_NOMEM, "set_int: out of memory resizing the ingest buffer");
+    }
     if (index == TRD__PI_RANDOM_SEED)
         trd__observe_reseed(&ctx->observe, (uint64_t)value);
     ctx->params[index] = value;

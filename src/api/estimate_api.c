@@ -29,18 +29,31 @@ static trd__observe_params observe_params(const trd_ctx *ctx)
     return p;
 }
 
-trd_status trd__ctx_fold(trd_ctx *ctx)
+/* Folds `folding` into the observe layer; on TRD_E_NOMEM its samples stay for the next fold. */
+static trd_status fold_taken(trd_ctx *ctx)
 {
     const trd_sample *a, *b;
     size_t na, nb;
-    trd__ingest_peek(&ctx->ingest, &a, &na, &b, &nb);
+    trd__ingest_peek(&ctx->folding, &a, &na, &b, &nb);
     if (na + nb == 0)
         return TRD_OK;
     trd__observe_params p = observe_params(ctx);
     trd_status st = trd__observe_add(&ctx->observe, &p, ctx->model, a, na, b, nb);
     if (st == TRD_OK)
-        trd__ingest_consume(&ctx->ingest, na + nb);
+        trd__ingest_consume(&ctx->folding, na + nb);
     return st;
+}
+
+trd_status trd__ctx_fold(trd_ctx *ctx)
+{
+    /* Samples a failed fold left behind are older than anything buffered since: they go first. */
+    trd_status st = fold_taken(ctx);
+    if (st != TRD_OK)
+        return st;
+    trd__lock_acquire(&ctx->lock);
+    trd__ingest_swap_storage(&ctx->ingest, &ctx->folding);
+    trd__lock_release(&ctx->lock);
+    return fold_taken(ctx);
 }
 
 /* The checks every estimate entry point starts with: a committed model, a known operator, samples folded. */

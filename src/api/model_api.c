@@ -151,15 +151,30 @@ trd_status trd_ctx_set_deployment(trd_ctx *ctx, uint32_t op, uint32_t node, uint
     EDIT(ctx, trd__model_set_placement(m, op, node, member, config, instances, d));
 }
 
-/* Installs a validated model as the committed one with the next epoch. */
-static uint64_t install(trd_ctx *ctx, trd__model *m)
+/* Installs a validated model as the committed one with the next epoch.  A commit extends the model (edits
+ * only add), so what was learned about its operators stays valid; a loaded model replaces it, and everything
+ * learned about the old one -- buffered samples included -- is dropped, since operator ids may now name
+ * other operators.  The pointer swap is under the lock: trd_ctx_observe validates against the model. */
+static uint64_t install(trd_ctx *ctx, trd__model *m, int replaces)
 {
     m->epoch = (ctx->model ? ctx->model->epoch : 0) + 1;
-    trd__model_free(ctx->model);
+    trd__model *old = ctx->model;
+    trd__lock_acquire(&ctx->lock);
+    ctx->model = m;
+    if (replaces) {
+        ctx->ingest.dropped += ctx->ingest.count + ctx->folding.count;
+        trd__ingest_consume(&ctx->ingest, ctx->ingest.count);
+        trd__ingest_consume(&ctx->folding, ctx->folding.count);
+    }
+    trd__lock_release(&ctx->lock);
+    if (replaces && old) {
+        trd__observe_free(&ctx->observe);
+        trd__observe_init(&ctx->observe, &ctx->alloc, (uint64_t)trd__ctx_param(ctx, TRD__PI_RANDOM_SEED));
+    }
+    trd__model_free(old);
     if (ctx->staged != m)
         trd__model_free(ctx->staged);
     ctx->staged = NULL;
-    ctx->model = m;
     trd__logf(&ctx->log, TRD_LOG_INFO, "model", "committed epoch %llu: %zu node kinds, %zu operators, %zu edges",
               (unsigned long long)m->epoch, m->n_nodes, m->n_ops, m->n_edges);
     return m->epoch;
@@ -180,7 +195,7 @@ trd_status trd_ctx_commit_model(trd_ctx *ctx, uint64_t *out_epoch)
     trd_status st = trd__model_validate(ctx->staged, &d);
     if (st != TRD_OK)
         return trd__ctx_failed(ctx, "model", st, &d);
-    uint64_t epoch = install(ctx, ctx->staged);
+    uint64_t epoch = install(ctx, ctx->staged, 0);
     if (out_epoch)
         *out_epoch = epoch;
     return TRD_OK;
@@ -208,7 +223,7 @@ static trd_status load_text(trd_ctx *ctx, const char *source, const char *text, 
                                          (size_t)trd__ctx_param(ctx, TRD__PI_YAML_MAX_DEPTH), &m, &d);
     if (st != TRD_OK)
         return trd__ctx_failed(ctx, "yaml", st, &d);
-    install(ctx, m);
+    install(ctx, m, 1);
     trd__logf(&ctx->log, TRD_LOG_INFO, "yaml", "loaded %s", source);
     return TRD_OK;
 }

@@ -61,22 +61,35 @@ trd_status trd_ctx_observe(trd_ctx *ctx, const trd_sample *samples, size_t count
         return TRD_OK;
     if (!samples)
         return trd__ctx_fail(ctx, "observe", TRD_E_INVALID_ARG, "observe: samples is NULL with count %zu", count);
-    if (!ctx->model)
-        return trd__ctx_fail(ctx, "observe", TRD_E_STATE, "observe: no model has been committed yet");
+    /* Validation reads the committed model, which the control step may extend (configs) or a commit replace:
+     * both happen under the lock, so it is held from the first check to the push.  Failures are reported after
+     * it is released (trd__ctx_failed takes it again for the message). */
     trd__diag d;
-    for (size_t i = 0; i < count; i++) {
-        trd_status st = check_sample(ctx, i, &samples[i], &d);
+    trd_status st = TRD_OK;
+    uint64_t dropped = 0;
+    size_t capacity = 0;
+    trd__lock_acquire(&ctx->lock);
+    if (!ctx->model) {
+        st = trd__fail(&d, TRD_E_STATE, "observe: no model has been committed yet");
+    } else {
+        for (size_t i = 0; i < count && st == TRD_OK; i++)
+            st = check_sample(ctx, i, &samples[i], &d);
         if (st != TRD_OK) {
             ctx->ingest.rejected += count;
-            return trd__ctx_failed(ctx, "observe", st, &d);
+        } else {
+            dropped = ctx->ingest.dropped;
+            if (trd__ingest_push(&ctx->ingest, &ctx->alloc, samples, count) != 0)
+                st = trd__fail(&d, TRD_E_NOMEM, "observe: out of memory growing the ingest buffer");
+            dropped = ctx->ingest.dropped - dropped;
+            capacity = ctx->ingest.capacity;
         }
     }
-    uint64_t dropped = ctx->ingest.dropped;
-    if (trd__ingest_push(&ctx->ingest, &ctx->alloc, samples, count) != 0)
-        return trd__ctx_fail(ctx, "observe", TRD_E_NOMEM, "observe: out of memory growing the ingest buffer");
-    if (ctx->ingest.dropped > dropped)
+    trd__lock_release(&ctx->lock);
+    if (st != TRD_OK)
+        return trd__ctx_failed(ctx, "observe", st, &d);
+    if (dropped > 0)
         trd__logf(&ctx->log, TRD_LOG_WARN, "observe", "ingest buffer full (%zu samples): dropped the %llu oldest",
-                  ctx->ingest.capacity, (unsigned long long)(ctx->ingest.dropped - dropped));
+                  capacity, (unsigned long long)dropped);
     return TRD_OK;
 }
 
@@ -86,10 +99,12 @@ trd_status trd_ctx_ingest_stats(trd_ctx *ctx, trd_ingest_stats *out)
         return TRD_E_INVALID_ARG;
     if (!out)
         return trd__ctx_fail(ctx, "observe", TRD_E_INVALID_ARG, "ingest_stats: out is NULL");
+    trd__lock_acquire(&ctx->lock);
     out->accepted = ctx->ingest.accepted;
     out->rejected = ctx->ingest.rejected;
-    out->dropped = ctx->ingest.dropped;
-    out->buffered = ctx->ingest.count;
+    out->dropped = ctx->ingest.dropped + ctx->folding.dropped;
+    out->buffered = ctx->ingest.count + ctx->folding.count;
     out->capacity = ctx->ingest.capacity;
+    trd__lock_release(&ctx->lock);
     return TRD_OK;
 }

@@ -113,3 +113,17 @@ void trd__ingest_consume(trd__ingest *in, size_t n)
         in->count -= n;
     }
 }
+
+void trd__ingest_swap_storage(trd__ingest *x, trd__ingest *y)
+{
+    trd_sample *ring = x->ring;
+    size_t slots = x->slots, head = x->head, count = x->count;
+    x->ring = y->ring;
+    x->slots = y->slots;
+    x->head = y->head;
+    x->count = y->count;
+    y->ring = ring;
+    y->slots = slots;
+    y->head = head;
+    y->count = count;
+}

@@ -39,4 +39,9 @@ size_t trd__ingest_pop(trd__ingest *in, trd_sample *out, size_t max);
 void trd__ingest_peek(const trd__ingest *in, const trd_sample **a, size_t *na, const trd_sample **b, size_t *nb);
 void trd__ingest_consume(trd__ingest *in, size_t n);
 
+/* Exchanges the buffered samples (and their storage) of two buffers; capacities and counters stay where they
+ * are.  O(1): the control step takes everything buffered while holding the context's lock only this long,
+ * and the emptied storage of the last step becomes the new buffer, so steady state allocates nothing. */
+void trd__ingest_swap_storage(trd__ingest *x, trd__ingest *y);
+
 #endif

@@ -159,6 +159,47 @@ static void test_drops_are_logged(void **state)
     trd_ctx_free(ctx);
 }
 
+/* Loading a model replaces the old one: buffered samples and what observe learned are dropped (operator ids
+ * may name other operators now), while a commit of edits keeps them. */
+static void test_load_replaces_learned_state(void **state)
+{
+    (void)state;
+    trd_ctx *ctx = loaded();
+    trd_sample s[3] = {test_sample(0, 2), test_sample(2, 0), test_sample(0, 2)};
+    s[2].window_start_ns += 10000000000ull;
+    s[2].window_end_ns += 10000000000ull;
+    assert_ok(ctx, trd_ctx_observe(ctx, s, 2));
+    trd_observe_stats os;
+    assert_ok(ctx, trd_ctx_observe_stats(ctx, 0, &os)); /* folds the first two */
+    assert_ok(ctx, trd_ctx_observe(ctx, s, 3));
+    trd_ingest_stats st;
+    assert_ok(ctx, trd_ctx_ingest_stats(ctx, &st));
+    assert_int_equal(st.buffered, 3);
+    assert_int_equal(st.accepted, 5);
+
+    /* A commit of an edit keeps the buffer. */
+    uint32_t node;
+    assert_ok(ctx, trd_ctx_add_node(ctx, "spare", &node));
+    assert_ok(ctx, trd_ctx_set_node_attr(ctx, node, TRD_NODE_CPUS, 4));
+    assert_ok(ctx, trd_ctx_set_node_attr(ctx, node, TRD_NODE_MEMORY_BYTES, 1e10));
+    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    assert_ok(ctx, trd_ctx_ingest_stats(ctx, &st));
+    assert_int_equal(st.buffered, 3);
+    assert_int_equal(st.dropped, 0);
+    assert_ok(ctx, trd_ctx_observe_stats(ctx, 0, &os));
+    assert_int_equal(os.windows, 1); /* the third sample closed op 0's first window */
+
+    /* A load drops what is buffered, and what observe learned goes with it. */
+    assert_ok(ctx, trd_ctx_observe(ctx, s, 3));
+    assert_ok(ctx, test_load_model(ctx));
+    assert_ok(ctx, trd_ctx_ingest_stats(ctx, &st));
+    assert_int_equal(st.buffered, 0);
+    assert_int_equal(st.dropped, 3);
+    assert_ok(ctx, trd_ctx_observe_stats(ctx, 0, &os));
+    assert_int_equal(os.windows, 0);
+    trd_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +208,7 @@ int main(void)
         cmocka_unit_test(test_invalid_fields),
         cmocka_unit_test(test_full_buffer_drops_oldest),
         cmocka_unit_test(test_drops_are_logged),
+        cmocka_unit_test(test_load_replaces_learned_state),
     };
     return cmocka_run_group_tests_name("api_observe", tests, NULL, NULL);
 }
