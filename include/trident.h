@@ -21,9 +21,13 @@
  *    accepts NULL.  `const char *` results are static unless the comment says they belong to the context.
  *  - Threads.  The library starts no threads and keeps no mutable global state.  Functions that take no
  *    context (version, status, parameter introspection) may be called from any thread at any time.  A
- *    trd_ctx is externally synchronized: calls on one context must not overlap; different contexts are
- *    independent and may be used from different threads at once.  Logger and allocator callbacks run on the
- *    calling thread and must not call back into the same context.
+ *    trd_ctx is externally synchronized -- calls on one context must not overlap -- with one exception:
+ *    trd_ctx_observe may be called from any number of threads at once, concurrently with each other and with
+ *    any call except trd_ctx_free, trd_ctx_set_int / trd_ctx_set_double and trd_ctx_last_error (engines report
+ *    from worker threads while a control thread polls; a short internal lock guards the ingest buffer, and the
+ *    control step works on what it took from it).  Different contexts are independent.  Logger and allocator
+ *    callbacks run on the calling thread -- so, with concurrent observers, on several threads at once -- and
+ *    must not call back into the same context.
  *  - Units live in names: _bytes, _ns, _s (seconds), _per_s.  Time is always passed in by the host (the
  *    library reads no clock, no environment and no file except the YAML file you ask it to load).
  *  - Silence.  The library never writes to stdout or stderr and never aborts or exits; diagnostics go to the
@@ -94,6 +98,8 @@ typedef enum trd_status {
     TRD_E_LIMIT             = -10,  /* a size cap was reached (document bytes, nesting depth, model size)    */
     TRD_E_SOLVER            = -11,  /* the MILP solver found no plan in time and no fallback plan exists     */
     TRD_E_INFEASIBLE        = -12,  /* no plan satisfies the model (e.g. the minimum instances do not fit)   */
+    TRD_E_STALE             = -13,  /* the plan is not the outstanding one (superseded, reported, or made for
+                                       an earlier model epoch)                                               */
     TRD_E_INTERNAL          = -99   /* a broken internal invariant; please report it                         */
 } trd_status;
 
@@ -118,7 +124,10 @@ typedef enum trd_record {
     TRD_RECORD_OBSERVE_STATS = 5,   /* trd_observe_stats */
     TRD_RECORD_RATE          = 6,   /* trd_rate          */
     TRD_RECORD_ACTION        = 7,   /* trd_action        */
-    TRD_RECORD_TARGET        = 8    /* trd_target        */
+    TRD_RECORD_TARGET        = 8,   /* trd_target        */
+    TRD_RECORD_EVENT         = 9,   /* trd_event         */
+    TRD_RECORD_STEP_INFO     = 10,  /* trd_step_info     */
+    TRD_RECORD_LOOP_OP_INFO  = 11   /* trd_loop_op_info  */
 } trd_record;
 
 /* sizeof the record as compiled into the library, or 0 for an unknown record.  Since 0.1. */
@@ -187,8 +196,8 @@ TRD_API const char *trd_ctx_last_error(const trd_ctx *ctx);
 /* Tunable settings of a context, in the style of zstd's parameter enum: typed setters and getters, and
  * introspection of name, type, bounds and default, so that bindings can expose them as keyword arguments.
  * Numbers are frozen; they are grouped by module (1-99 general, 100-109 ingest, 110-129 observe and its
- * Gaussian processes, 2xx model and YAML, 4xx schedule).  The observe layer's thresholds are those of DESIGN
- * section 5. */
+ * Gaussian processes, 2xx model and YAML, 4xx schedule, 5xx the closed loop).  The observe layer's
+ * thresholds are those of DESIGN section 5. */
 typedef enum trd_param {
     /* Seed of the context's random generator (GP restarts); the same seed and inputs give the same results
      * (int, [0, 9007199254740991], default 1).  Setting it restarts the generator. */
@@ -269,7 +278,31 @@ typedef enum trd_param {
     /* The MILP formulation (int, [0, 1], default 0): 0 is libtrident's (rate flows on a DAG, hard NIC limits,
      * lexicographic objective; docs/scheduling.md); 1 is the Trident paper's Eqs. 10-26 taken literally
      * (linear chains only, one column per machine, lambda1 = 1e-4, lambda2 = 1e-6), for comparison. */
-    TRD_P_SCHED_FORMULATION     = 405
+    TRD_P_SCHED_FORMULATION     = 405,
+    /* Least predicted gain, as a fraction of the live deployment's throughput, for which trd_ctx_poll returns
+     * a plan (double, [0, 10], default 0.05).  Below it the host is not churned: no plan, unless the plan
+     * continues a config transition, starts a probe, or restores an operator below its minimum instances. */
+    TRD_P_MIN_GAIN              = 500,
+    /* Shortest time between two control steps in milliseconds when an event asks for an early one (an OOM, a
+     * new dominant regime, a finished probe, a commit) (int, [0, 86400000], default 10000). */
+    TRD_P_EARLY_STEP_MIN_MS     = 501,
+    /* How long a plan may stay without an outcome before the loop abandons it and plans again from the live
+     * deployment, in milliseconds (int, [1000, 86400000], default 600000).  Its instance events count as a
+     * PARTIAL outcome. */
+    TRD_P_PLAN_TIMEOUT_MS       = 502,
+    /* How long the host runs a PROBE action before returning the instance to its config, in milliseconds (int,
+     * [1000, 3600000], default 40000: three observe windows and their grace). */
+    TRD_P_PROBE_DURATION_MS     = 503,
+    /* How long the loop waits for a probe's TRD_EVENT_PROBE_FINISHED (or OOM) after its plan was applied before
+     * it gives the probe up, in milliseconds (int, [1000, 86400000], default 120000, the authors' code's). */
+    TRD_P_PROBE_TIMEOUT_MS      = 504,
+    /* Consecutive plans that may defer a config transition (its cold start does not pay back, or it would cost
+     * throughput now) before the loop drops it and lets the operator be tuned again (int, [1, 1000], default 3). */
+    TRD_P_TRANSITION_MAX_DEFERRALS = 505,
+    /* Weight of the newest measurement in the moving averages the loop keeps of what the model leaves unknown:
+     * start, stop and cold-start times, items out per item in, and bytes per output item (double, (0, 1],
+     * default 0.3). */
+    TRD_P_LEARN_ALPHA           = 506
 } trd_param;
 
 /* Values of TRD_P_GP_KERNEL: Matern 5/2 (the paper's), Matern 3/2, squared exponential; all with one length
@@ -750,11 +783,17 @@ typedef struct trd_rate {
     double   reserved;              /* must be 0                                                           */
 } trd_rate;
 
-/* Plan action kinds (trd_action.kind).  Value 4 is reserved. */
+/* Plan action kinds (trd_action.kind). */
 #define TRD_ACTION_START       1    /* start `count` instances with `config` on (node, member)               */
 #define TRD_ACTION_STOP        2    /* stop `count` instances running `config` on (node, member); which ones is
                                        the host's choice: idle ones first, never preempting a running batch  */
 #define TRD_ACTION_RECONFIGURE 3    /* restart `count` instances from `from_config` to `config`, in place     */
+#define TRD_ACTION_PROBE       4    /* (trd_ctx_poll only) run one instance on (node, member), now on
+                                       `from_config`, with `config` for TRD_P_PROBE_DURATION_MS, reporting its
+                                       samples under `config`; then return it to `from_config` and report
+                                       TRD_EVENT_PROBE_FINISHED -- or TRD_EVENT_OOM if it ran out of memory.  A
+                                       probe measures a config the adapt layer wants to know; it is part of no
+                                       target deployment                                                      */
 
 /* One step of a plan.  Frozen layout: 32 bytes.  Actions are ordered by `round`: all actions of a round are
  * independent, and round r + 1 starts when round r is done.  Round 1 stops instances whose resources the
@@ -859,9 +898,10 @@ TRD_API trd_status trd_plan_get_targets(const trd_plan *plan, trd_target *out, s
  * Belongs to the plan; never NULL ("" for NULL).  Since 0.1. */
 TRD_API const char *trd_plan_reason(const trd_plan *plan);
 
-/* Writes the plan as one JSON object (id, epoch, solve status, gap, solve time, throughput, bottleneck,
- * reason, targets and actions with operator and node names) into `buf`, NUL-terminated.  Numbers are written
- * in the "C" format whatever the process locale.
+/* Writes the plan as one JSON object (id, epoch, solve status, gap, throughput, bottleneck, reason, targets
+ * and actions with operator and node names) into `buf`, NUL-terminated.  Numbers are written in the "C"
+ * format whatever the process locale.  No wall time appears in it (nor in the reason): a solve that ends
+ * within its time limit gives the same bytes for the same inputs, which is what trace replays compare.
  * @param buf       destination; NULL (with capacity 0) only queries the length, returning TRD_OK.
  * @param capacity  bytes available at buf.
  * @param out_len   receives the length without the NUL (may be NULL); on TRD_E_BUFFER_TOO_SMALL it still
@@ -869,6 +909,174 @@ TRD_API const char *trd_plan_reason(const trd_plan *plan);
  * @return TRD_OK; TRD_E_INVALID_ARG (NULL plan, or NULL buf with capacity > 0); TRD_E_BUFFER_TOO_SMALL.
  *         Since 0.1. */
 TRD_API trd_status trd_plan_to_json(const trd_plan *plan, char *buf, size_t capacity, size_t *out_len);
+
+/* ============================================================================================================
+ * The closed loop
+ *
+ * Once a model is committed, a host drives libtrident with four calls (README shows the loop in C):
+ *
+ *     every window        trd_ctx_observe(ctx, samples, n)                    from any thread
+ *     as things happen    trd_ctx_report_event(ctx, &event)                   instances, OOMs, configs, probes
+ *     every tick          trd_ctx_poll(ctx, now_ns, &plan)                    a plan, or NULL
+ *     after a plan        trd_ctx_report_outcome(ctx, id, outcome, now_ns)    APPLIED, PARTIAL or FAILED
+ *
+ * The host is the source of truth for what runs where.  The loop plans from the *live deployment*
+ * (trd_ctx_get_deployment reads it): the deployment the model declares when it is committed, changed by
+ * instance events and by plans the host reports as applied.  It never assumes a plan ran until told so.
+ *
+ * trd_ctx_poll runs a control step when one is due: TRD_P_SCHED_INTERVAL_MS after the previous step, or
+ * earlier -- but not within TRD_P_EARLY_STEP_MIN_MS of it -- after an OOM, a new dominant workload regime, a
+ * finished probe, or a commit.  A step folds the buffered samples into the observe layer, lets the adapt
+ * layer react to the workload (it may ask for a PROBE of a config), solves the MILP with the estimated rates
+ * and the learned timings, and compares the result with the live deployment.  It returns a plan when the
+ * predicted gain reaches TRD_P_MIN_GAIN, or the plan continues a config transition, starts a probe, or
+ * restores an operator below its minimum; otherwise none (trd_ctx_step_reason says why).  One plan is
+ * outstanding at a time: until its outcome arrives, or TRD_P_PLAN_TIMEOUT_MS passes, no new plan is made.
+ *
+ * Config transitions.  When the adapt layer recommends a config for an operator, the transition proceeds in
+ * rolling rounds -- at most B_max RECONFIGURE actions per plan (TRD_P_ROLLING_MAX_FRACTION) -- until every
+ * instance runs it; meanwhile other recommendations for that operator wait (the single-transition invariant).
+ * A round the MILP defers (the cold start does not pay back within T_sched) counts against
+ * TRD_P_TRANSITION_MAX_DEFERRALS.  When the last instance has moved, the observe layer forgets the old
+ * config (trd_ctx_invalidate): its samples describe something no longer running.  Estimates are kept per
+ * config, so samples of the new config are never mixed with the old one's.
+ *
+ * Unknown start, stop and cold-start times (TRD_UNKNOWN in the model) are learned from events; unknown bytes
+ * per output item and items out per item in from samples (TRD_P_LEARN_ALPHA).
+ * ========================================================================================================== */
+
+/* Kinds of trd_event. */
+typedef enum trd_event_kind {
+    /* `count` instances of `op` with `config` were launched on (node, member).  They are deployed from now on
+     * and take work once READY. */
+    TRD_EVENT_INSTANCE_UP    = 1,
+    /* ... are ready.  Their start time is duration_s if given, else the time since the UP event of the same
+     * `instance` id. */
+    TRD_EVENT_INSTANCE_READY = 2,
+    /* `count` instances of `op` running `config` on (node, member) stopped -- by a plan, by the host, or by a
+     * crash.  duration_s: how long stopping took, if measured. */
+    TRD_EVENT_INSTANCE_DOWN  = 3,
+    /* An instance of `op` running `config` on (node, member) ran out of memory (peak_bytes: what it reached,
+     * if known).  The config is infeasible for the operator from now on, and so is every config that needs at
+     * least as much memory through its memory-monotone knobs; a running transition to it is abandoned, and a
+     * step is due early.  If the instance died, report INSTANCE_DOWN as well. */
+    TRD_EVENT_OOM            = 4,
+    /* `count` instances on (node, member) restarted from `from_config` to `config` and are ready.
+     * duration_s: the restart's cold start, if measured. */
+    TRD_EVENT_CONFIG_APPLIED = 5,
+    /* The probe of `config` on (node, member) ended and its instance is back on `from_config`.  peak_bytes:
+     * the probe's peak memory (device memory for an accelerator operator, host memory otherwise) if measured;
+     * the samples' peaks are used as well. */
+    TRD_EVENT_PROBE_FINISHED = 6
+} trd_event_kind;
+
+/* Something that happened to instances.  Frozen layout: 64 bytes.
+ *
+ * Events that carry out an action of a plan name it in plan_id; their effect on the live deployment waits for
+ * the plan's outcome (APPLIED replaces it with the plan's targets anyway; PARTIAL applies these events; FAILED
+ * discards them).  Events with plan_id 0 -- a crash, the host's own decision -- change it at once.  What an
+ * event teaches (timings, OOMs, probe results) is learned at once either way. */
+typedef struct trd_event {
+    uint64_t time_ns;               /* host clock                                                           */
+    uint64_t plan_id;               /* the plan whose action this carries out, or 0                         */
+    double   duration_s;            /* measured duration (READY, DOWN, CONFIG_APPLIED); 0 = not measured   */
+    double   peak_bytes;            /* OOM, PROBE_FINISHED: peak memory, or 0 = not measured                */
+    uint32_t kind;                  /* a trd_event_kind                                                     */
+    uint32_t op;
+    uint32_t node;                  /* node kind                                                            */
+    uint32_t member;                /* machine within the node kind's pool                                  */
+    uint32_t config;
+    uint32_t from_config;           /* CONFIG_APPLIED, PROBE_FINISHED: the config left; else TRD_NO_CONFIG  */
+    uint32_t count;                 /* instances (>= 1); 1 for OOM and PROBE_FINISHED                        */
+    uint32_t instance;              /* the host's instance id (as in samples), or TRD_WHOLE_OPERATOR        */
+} trd_event;
+
+/* Reports an event.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL, unknown kind, count 0, from_config missing or given where it
+ *         must not be, a duration or peak that is negative or not finite); TRD_E_STATE (no committed model);
+ *         TRD_E_NOT_FOUND (operator, node kind, member or config); TRD_E_OUT_OF_RANGE (DOWN or CONFIG_APPLIED
+ *         of more instances than the live deployment has there); TRD_E_LIMIT (UP beyond 100000 instances in one
+ *         deployment entry, or 65536 entries); TRD_E_NOMEM.  On failure nothing changed.  Since 0.1. */
+TRD_API trd_status trd_ctx_report_event(trd_ctx *ctx, const trd_event *event);
+
+/* Runs the control step if one is due at host time now_ns (see above) and returns its plan, if any.
+ * @param now_ns    the host clock (a clock that goes backwards makes no step due until it passes the last).
+ * @param out_plan  receives the plan (caller-owned; release with trd_plan_free), or NULL when no step was due
+ *                  or the step found nothing worth changing.
+ * @return TRD_OK (with or without a plan); TRD_E_INVALID_ARG; TRD_E_STATE (no committed model);
+ *         TRD_E_INFEASIBLE, TRD_E_SOLVER, TRD_E_LIMIT (the MILP failed: no plan, the reason is the last error,
+ *         and the next step is due after the usual interval); TRD_E_NOMEM (the step did not happen; the next
+ *         poll retries it).  Since 0.1. */
+TRD_API trd_status trd_ctx_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan);
+
+/* What became of a plan. */
+typedef enum trd_outcome {
+    TRD_OUTCOME_APPLIED = 1,        /* every action ran: the live deployment becomes the plan's targets     */
+    TRD_OUTCOME_PARTIAL = 2,        /* some ran: the live deployment is what the plan's events say          */
+    TRD_OUTCOME_FAILED  = 3         /* none took effect (or the host rolled back): the live deployment stays
+                                       as it was before the plan, the last good one                         */
+} trd_outcome;
+
+/* Reports the outcome of the outstanding plan at host time now_ns.
+ * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx, an unknown outcome); TRD_E_STATE (no committed model);
+ *         TRD_E_NOT_FOUND (no plan has that id); TRD_E_STALE (the plan is not outstanding: its outcome was
+ *         reported, it timed out, or the model was committed or loaded since it was made -- plan again).
+ *         Since 0.1. */
+TRD_API trd_status trd_ctx_report_outcome(trd_ctx *ctx, uint64_t plan_id, trd_outcome outcome, uint64_t now_ns);
+
+/* The loop's counters and its latest step.  Frozen layout: 64 bytes. */
+typedef struct trd_step_info {
+    uint64_t steps;                 /* control steps run                                                    */
+    uint64_t plans;                 /* plans returned                                                       */
+    uint64_t last_step_ns;          /* host time of the latest step (0 before the first)                    */
+    uint64_t outstanding_plan;      /* the plan awaiting its outcome, or 0                                  */
+    double   live_throughput;       /* predicted throughput of the live deployment at the latest step, in
+                                       source items per second (0 before the first)                         */
+    double   planned_throughput;    /* ... of what the latest step's MILP found (0 if it ran none)          */
+    uint64_t transitions;           /* config transitions started                                           */
+    uint64_t probes;                /* probes asked for                                                     */
+} trd_step_info;
+
+/* Copies the loop's counters into *out.
+ * @return TRD_OK; TRD_E_INVALID_ARG.  Since 0.1. */
+TRD_API trd_status trd_ctx_step_info(trd_ctx *ctx, trd_step_info *out);
+
+/* Why the latest step made its plan, or none (e.g. "no plan: predicted gain 1.2% is below min_gain 5%").
+ * Belongs to the context until the next step; "" before the first.  Since 0.1. */
+TRD_API const char *trd_ctx_step_reason(const trd_ctx *ctx);
+
+/* What the loop knows about one operator.  Frozen layout: 56 bytes. */
+typedef struct trd_loop_op_info {
+    double   start_s;               /* learned launch time (NaN: nothing learned; the model's value, if it
+                                       gives one, is what the scheduler uses)                                */
+    double   stop_s;                /* learned stop time, or NaN                                            */
+    double   cold_start_s;          /* learned restart time of a config change, or NaN                      */
+    double   items_out_per_in;      /* learned from samples, or NaN                                         */
+    double   bytes_per_output_item; /* learned from samples, or NaN                                         */
+    uint32_t transition_config;     /* config of the transition in progress, or TRD_NO_CONFIG               */
+    uint32_t transition_rounds;     /* its rounds so far                                                     */
+    uint32_t transition_deferrals;  /* consecutive plans that deferred it                                   */
+    uint32_t infeasible_configs;    /* configs known to run out of memory                                    */
+} trd_loop_op_info;
+
+/* Copies what the loop knows about `op` into *out.
+ * @return TRD_OK; TRD_E_INVALID_ARG; TRD_E_STATE (no committed model); TRD_E_NOT_FOUND.  Since 0.1. */
+TRD_API trd_status trd_ctx_loop_op_info(trd_ctx *ctx, uint32_t op, trd_loop_op_info *out);
+
+/* Starts a rolling transition of `op` to `config`, as if the adapt layer had recommended it -- for a host that
+ * tunes configs itself, or pins one.  It proceeds like any transition (see above).
+ * @param predicted_items_per_s  the per-instance rate expected with `config` (finite, > 0), or 0 to use the
+ *                               observe layer's estimate of it.
+ * @return TRD_OK; TRD_E_INVALID_ARG (a bad rate); TRD_E_STATE (no committed model; another transition of `op`
+ *         is in progress -- cancel it first; config is what every instance runs already; rate 0 and no
+ *         estimate of the config); TRD_E_NOT_FOUND (operator or config); TRD_E_OUT_OF_RANGE (the config is
+ *         known to run out of memory); TRD_E_NOMEM.  Since 0.1. */
+TRD_API trd_status trd_ctx_request_transition(trd_ctx *ctx, uint32_t op, uint32_t config,
+                                              double predicted_items_per_s);
+
+/* Stops the transition of `op` where it is (instances already moved stay on the new config).
+ * @return TRD_OK (also when none runs); TRD_E_INVALID_ARG; TRD_E_STATE; TRD_E_NOT_FOUND.  Since 0.1. */
+TRD_API trd_status trd_ctx_cancel_transition(trd_ctx *ctx, uint32_t op);
 
 #ifdef __cplusplus
 }

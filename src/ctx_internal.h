@@ -7,6 +7,7 @@
 #include "common/diag.h"
 #include "common/lock.h"
 #include "common/log.h"
+#include "control/control.h"
 #include "model/model.h"
 #include "observe/ingest.h"
 #include "observe/observe.h"
@@ -19,12 +20,14 @@ struct trd_ctx {
     double params[TRD__PARAM_COUNT];
     trd__model *model;               /* committed; NULL before the first commit */
     trd__model *staged;              /* pending edits; NULL when there are none */
+    int staged_deployment;           /* the pending edits set deployment entries */
     /* Shared with threads in trd_ctx_observe, under `lock` (common/lock.h says what else it guards). */
     trd__lock lock;
     trd__ingest ingest;              /* samples accepted and not yet folded                                */
     /* The control step's side: only ever touched by the externally synchronized calls. */
     trd__ingest folding;             /* samples taken from `ingest` by the latest fold, until folded         */
     trd__observe observe;
+    trd__control control;            /* the closed loop (src/control) */
     uint64_t plans_made;             /* ids of plans: the next one is plans_made + 1 */
 };
 

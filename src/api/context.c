@@ -46,6 +46,7 @@ trd_status trd_ctx_new_with_allocator(trd_ctx **out, const trd_allocator *alloca
     trd__ingest_init(&ctx->ingest, (size_t)ctx->params[TRD__PI_INGEST_CAPACITY]);
     trd__ingest_init(&ctx->folding, (size_t)ctx->params[TRD__PI_INGEST_CAPACITY]);
     trd__observe_init(&ctx->observe, &ctx->alloc, (uint64_t)ctx->params[TRD__PI_RANDOM_SEED]);
+    trd__control_init(&ctx->control, &ctx->alloc, 0, 0); /* no tables until a model exists: cannot fail */
     *out = ctx;
     return TRD_OK;
 }
@@ -66,6 +67,7 @@ void trd_ctx_free(trd_ctx *ctx)
     trd__ingest_free(&ctx->ingest, &ctx->alloc);
     trd__ingest_free(&ctx->folding, &ctx->alloc);
     trd__observe_free(&ctx->observe);
+    trd__control_free(&ctx->control);
     trd__lock_free(&ctx->lock);
     /* The context itself lives in its own allocator: copy the allocator out before freeing. */
     trd__alloc a = ctx->alloc;

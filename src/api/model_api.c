@@ -29,6 +29,7 @@ static trd_status end_edit(trd_ctx *ctx, int fresh, trd_status st, const trd__di
     if (fresh) {
         trd__model_free(ctx->staged);
         ctx->staged = NULL;
+        ctx->staged_deployment = 0;
     }
     return trd__ctx_failed(ctx, "model", st, d);
 }
@@ -145,36 +146,66 @@ trd_status trd_ctx_add_edge(trd_ctx *ctx, uint32_t from, uint32_t to, double sha
     EDIT(ctx, trd__model_add_edge(m, from, to, share, d));
 }
 
-trd_status trd_ctx_set_deployment(trd_ctx *ctx, uint32_t op, uint32_t node, uint32_t member, uint32_t config,
-                                  uint32_t instances)
+static trd_status set_deployment(trd_ctx *ctx, uint32_t op, uint32_t node, uint32_t member, uint32_t config,
+                                 uint32_t instances)
 {
     EDIT(ctx, trd__model_set_placement(m, op, node, member, config, instances, d));
 }
 
-/* Installs a validated model as the committed one with the next epoch.  A commit extends the model (edits
- * only add), so what was learned about its operators stays valid; a loaded model replaces it, and everything
- * learned about the old one -- buffered samples included -- is dropped, since operator ids may now name
- * other operators.  The pointer swap is under the lock: trd_ctx_observe validates against the model. */
-static uint64_t install(trd_ctx *ctx, trd__model *m, int replaces)
+trd_status trd_ctx_set_deployment(trd_ctx *ctx, uint32_t op, uint32_t node, uint32_t member, uint32_t config,
+                                  uint32_t instances)
+{
+    trd_status st = set_deployment(ctx, op, node, member, config, instances);
+    if (st == TRD_OK)
+        ctx->staged_deployment = 1; /* the commit takes this deployment instead of the live one */
+    return st;
+}
+
+/* Installs a validated model as the committed one with the next epoch.
+ *
+ * A commit extends the model (edits only add), so what was learned about its operators stays valid, and --
+ * unless the edits set deployment entries -- the live deployment carries over (instance events and applied
+ * plans may have changed it since the edits began from a copy).  A loaded model replaces the old one, and
+ * everything learned about it is dropped, buffered samples included, since operator ids may now name other
+ * operators: `fresh` is the new loop state for it.  The pointer swap is under the lock: trd_ctx_observe
+ * validates against the model. */
+static uint64_t install(trd_ctx *ctx, trd__model *m, trd__control *fresh)
 {
     m->epoch = (ctx->model ? ctx->model->epoch : 0) + 1;
     trd__model *old = ctx->model;
+    if (!fresh && old && !ctx->staged_deployment) {
+        trd__placement *p = m->placements;
+        size_t n = m->n_placements, cap = m->cap_placements;
+        m->placements = old->placements;
+        m->n_placements = old->n_placements;
+        m->cap_placements = old->cap_placements;
+        old->placements = p;
+        old->n_placements = n;
+        old->cap_placements = cap;
+    }
     trd__lock_acquire(&ctx->lock);
     ctx->model = m;
-    if (replaces) {
+    if (fresh) {
         ctx->ingest.dropped += ctx->ingest.count + ctx->folding.count;
         trd__ingest_consume(&ctx->ingest, ctx->ingest.count);
         trd__ingest_consume(&ctx->folding, ctx->folding.count);
     }
     trd__lock_release(&ctx->lock);
-    if (replaces && old) {
+    if (fresh) {
         trd__observe_free(&ctx->observe);
         trd__observe_init(&ctx->observe, &ctx->alloc, (uint64_t)trd__ctx_param(ctx, TRD__PI_RANDOM_SEED));
+        trd__control_free(&ctx->control);
+        ctx->control = *fresh;
+    } else {
+        /* Plans made for the old epoch are stale; a step is due soon for the new model. */
+        trd__control_drop_outstanding(&ctx->control);
+        ctx->control.early |= TRD__EARLY_COMMIT;
     }
     trd__model_free(old);
     if (ctx->staged != m)
         trd__model_free(ctx->staged);
     ctx->staged = NULL;
+    ctx->staged_deployment = 0;
     trd__logf(&ctx->log, TRD_LOG_INFO, "model", "committed epoch %llu: %zu node kinds, %zu operators, %zu edges",
               (unsigned long long)m->epoch, m->n_nodes, m->n_ops, m->n_edges);
     return m->epoch;
@@ -195,7 +226,9 @@ trd_status trd_ctx_commit_model(trd_ctx *ctx, uint64_t *out_epoch)
     trd_status st = trd__model_validate(ctx->staged, &d);
     if (st != TRD_OK)
         return trd__ctx_failed(ctx, "model", st, &d);
-    uint64_t epoch = install(ctx, ctx->staged, 0);
+    if (trd__control_extend(&ctx->control, ctx->staged->n_ops, ctx->staged->n_edges) != TRD_OK)
+        return trd__ctx_fail(ctx, "model", TRD_E_NOMEM, "commit: out of memory growing the control loop's tables");
+    uint64_t epoch = install(ctx, ctx->staged, NULL);
     if (out_epoch)
         *out_epoch = epoch;
     return TRD_OK;
@@ -207,6 +240,7 @@ void trd_ctx_discard_model_edits(trd_ctx *ctx)
         return;
     trd__model_free(ctx->staged);
     ctx->staged = NULL;
+    ctx->staged_deployment = 0;
 }
 
 /* ---- YAML ---- */
@@ -223,7 +257,13 @@ static trd_status load_text(trd_ctx *ctx, const char *source, const char *text, 
                                          (size_t)trd__ctx_param(ctx, TRD__PI_YAML_MAX_DEPTH), &m, &d);
     if (st != TRD_OK)
         return trd__ctx_failed(ctx, "yaml", st, &d);
-    install(ctx, m, 1);
+    trd__control fresh;
+    if (trd__control_init(&fresh, &ctx->alloc, m->n_ops, m->n_edges) != TRD_OK) {
+        trd__model_free(m);
+        return trd__ctx_fail(ctx, "yaml", TRD_E_NOMEM, "%s: out of memory creating the control loop's tables",
+                             source);
+    }
+    install(ctx, m, &fresh);
     trd__logf(&ctx->log, TRD_LOG_INFO, "yaml", "loaded %s", source);
     return TRD_OK;
 }

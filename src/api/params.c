@@ -40,6 +40,16 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
     [TRD__PI_ROLLING_MAX_FRACTION] = {TRD_P_ROLLING_MAX_FRACTION, "rolling_max_fraction", TRD_PARAM_DOUBLE, 0, 1,
                                       0.25},
     [TRD__PI_SCHED_FORMULATION] = {TRD_P_SCHED_FORMULATION, "sched_formulation", TRD_PARAM_INT, 0, 1, 0},
+    [TRD__PI_MIN_GAIN] = {TRD_P_MIN_GAIN, "min_gain", TRD_PARAM_DOUBLE, 0, 10, 0.05},
+    [TRD__PI_EARLY_STEP_MIN_MS] = {TRD_P_EARLY_STEP_MIN_MS, "early_step_min_ms", TRD_PARAM_INT, 0, 86400000, 10000},
+    [TRD__PI_PLAN_TIMEOUT_MS] = {TRD_P_PLAN_TIMEOUT_MS, "plan_timeout_ms", TRD_PARAM_INT, 1000, 86400000, 600000},
+    /* Three 10 s observe windows and the 2 s grace of each, plus slack for the instance's restart. */
+    [TRD__PI_PROBE_DURATION_MS] = {TRD_P_PROBE_DURATION_MS, "probe_duration_ms", TRD_PARAM_INT, 1000, 3600000,
+                                   40000},
+    [TRD__PI_PROBE_TIMEOUT_MS] = {TRD_P_PROBE_TIMEOUT_MS, "probe_timeout_ms", TRD_PARAM_INT, 1000, 86400000, 120000},
+    [TRD__PI_TRANSITION_MAX_DEFERRALS] = {TRD_P_TRANSITION_MAX_DEFERRALS, "transition_max_deferrals", TRD_PARAM_INT,
+                                          1, 1000, 3},
+    [TRD__PI_LEARN_ALPHA] = {TRD_P_LEARN_ALPHA, "learn_alpha", TRD_PARAM_DOUBLE, 1e-6, 1, 0.3},
 };
 
 const trd__param_desc *trd__param_desc_of(trd_param param, size_t *index)

@@ -19,6 +19,7 @@
     X(TRD_E_LIMIT, "size limit reached")                                                                         \
     X(TRD_E_SOLVER, "the solver found no plan")                                                                  \
     X(TRD_E_INFEASIBLE, "no feasible plan")                                                                      \
+    X(TRD_E_STALE, "stale plan")                                                                                 \
     X(TRD_E_INTERNAL, "internal error")
 
 const char *trd_status_name(trd_status status)
@@ -65,6 +66,9 @@ _Static_assert(sizeof(trd_observe_stats) == 72, "trd_observe_stats layout is fro
 _Static_assert(sizeof(trd_rate) == 32, "trd_rate layout is frozen at 32 bytes");
 _Static_assert(sizeof(trd_action) == 32, "trd_action layout is frozen at 32 bytes");
 _Static_assert(sizeof(trd_target) == 24, "trd_target layout is frozen at 24 bytes");
+_Static_assert(sizeof(trd_event) == 64, "trd_event layout is frozen at 64 bytes");
+_Static_assert(sizeof(trd_step_info) == 64, "trd_step_info layout is frozen at 64 bytes");
+_Static_assert(sizeof(trd_loop_op_info) == 56, "trd_loop_op_info layout is frozen at 56 bytes");
 
 size_t trd_record_size(trd_record record)
 {
@@ -77,6 +81,9 @@ size_t trd_record_size(trd_record record)
     case TRD_RECORD_RATE: return sizeof(trd_rate);
     case TRD_RECORD_ACTION: return sizeof(trd_action);
     case TRD_RECORD_TARGET: return sizeof(trd_target);
+    case TRD_RECORD_EVENT: return sizeof(trd_event);
+    case TRD_RECORD_STEP_INFO: return sizeof(trd_step_info);
+    case TRD_RECORD_LOOP_OP_INFO: return sizeof(trd_loop_op_info);
     }
     return 0;
 }

@@ -234,6 +234,11 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
     double util = w->util_w / inst_s;
     double xlog[TRD_MAX_FEATURES];
     st->windows++;
+    /* Every window counts for memory, rejected or not: a probe's peak is a peak even while it warms up. */
+    if (w->peak_device > e->peak_device)
+        e->peak_device = w->peak_device;
+    if (w->peak_host > e->peak_host)
+        e->peak_host = w->peak_host;
     os->config = w->config;
     os->n_features = w->n_features;
     os->seen = 1;
@@ -378,6 +383,13 @@ static void fold_sample(trd__observe *obs, const trd__observe_params *p, const t
         w->q_last_ns = s->window_end_ns;
         w->q_last = (double)s->queue_end;
     }
+    if ((double)s->device_mem_peak_bytes > w->peak_device)
+        w->peak_device = (double)s->device_mem_peak_bytes;
+    if ((double)s->host_mem_peak_bytes > w->peak_host)
+        w->peak_host = (double)s->host_mem_peak_bytes;
+    os->flow_in += (double)s->items_in;
+    os->flow_out += (double)s->items_out;
+    os->flow_bytes_out += (double)s->bytes_out;
     w->samples++;
 }
 
@@ -540,4 +552,24 @@ void trd__observe_stats(const trd__observe *obs, uint32_t op, trd_observe_stats 
         *out = obs->ops[op].stats;
     else
         memset(out, 0, sizeof *out);
+}
+
+void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, double *items_out, double *bytes_out)
+{
+    *items_in = *items_out = *bytes_out = 0;
+    if (op >= obs->n_ops)
+        return;
+    trd__op_state *os = &obs->ops[op];
+    *items_in = os->flow_in;
+    *items_out = os->flow_out;
+    *bytes_out = os->flow_bytes_out;
+    os->flow_in = os->flow_out = os->flow_bytes_out = 0;
+}
+
+int trd__observe_peak(const trd__observe *obs, uint32_t op, uint32_t config, double *device, double *host)
+{
+    const trd__estimator *e = find_estimator(obs, op, config);
+    *device = e ? e->peak_device : 0;
+    *host = e ? e->peak_host : 0;
+    return e != NULL;
 }

@@ -55,6 +55,7 @@ typedef struct trd__window {
     uint64_t q_first_ns, q_last_ns;
     double q_first, q_last;     /* queue at the earliest sample start and the latest sample end */
     double feat_w[TRD_MAX_FEATURES];
+    double peak_device, peak_host; /* the largest memory peaks its samples report */
     uint32_t n_features, samples;
 } trd__window;
 
@@ -74,6 +75,7 @@ typedef struct trd__estimator {
     /* Windows stage 2 rejected in a row, kept so that a streak can be admitted as a whole. */
     double streak_x[TRD__OUTLIER_STREAK_MAX][TRD_MAX_FEATURES], streak_y[TRD__OUTLIER_STREAK_MAX];
     size_t streak;
+    double peak_device, peak_host; /* the largest memory peaks of its windows (probes report them) */
 } trd__estimator;
 
 /* Per operator, across its configs (counters survive invalidation). */
@@ -82,6 +84,7 @@ typedef struct trd__op_state {
     uint32_t n_features, config;
     int seen;
     trd_observe_stats stats;
+    double flow_in, flow_out, flow_bytes_out; /* item and byte totals of folded samples, until taken */
 } trd__op_state;
 
 typedef struct trd__observe {
@@ -119,5 +122,13 @@ void trd__observe_invalidate(trd__observe *obs, uint32_t op, uint32_t config);
 
 /* Totals over the operator's configs. */
 void trd__observe_stats(const trd__observe *obs, uint32_t op, trd_observe_stats *out);
+
+/* Items in, items out and bytes out of the operator's samples folded since the last call (all configs), which
+ * are then reset: the control loop learns amplification and bytes per item from them. */
+void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, double *items_out, double *bytes_out);
+
+/* The largest device and host memory peaks reported for (op, config) since its estimator was created or
+ * invalidated (0 when none was reported).  Returns 0 if the pair has no estimator, else 1. */
+int trd__observe_peak(const trd__observe *obs, uint32_t op, uint32_t config, double *device, double *host);
 
 #endif

@@ -103,7 +103,7 @@ static void flow_rows(trd__form *fm)
             if (fm->y[from * P + k] == NONE)
                 continue;
             size_t row = trd__milp_add_row(m, 0, 0);
-            trd__milp_coef(m, row, fm->y[from * P + k], -in->ops[from].r * md->edges[e].share);
+            trd__milp_coef(m, row, fm->y[from * P + k], -in->ops[from].r * in->edge_share[e]);
             for (size_t l = 0; l < P; l++)
                 if (fm->f[(e * P + k) * P + l] != NONE)
                     trd__milp_coef(m, row, fm->f[(e * P + k) * P + l], 1);
@@ -342,7 +342,7 @@ void trd__form_second_stage(trd__form *fm, double T1)
     double traffic = 0, j_ref = 0, r_ref = 0, x_ref = 0;
     for (size_t e = 0; e < in->model->n_edges; e++) {
         const trd__sched_op *o = &in->ops[in->model->edges[e].from];
-        traffic += T1 * o->D * o->r * in->model->edges[e].share * edge_bytes(in, e);
+        traffic += T1 * o->D * o->r * in->edge_share[e] * edge_bytes(in, e);
     }
     for (size_t i = 0; i < in->n_ops; i++) {
         const trd__sched_op *o = &in->ops[i];

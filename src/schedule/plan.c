@@ -315,3 +315,36 @@ trd_plan *trd__plan_build(const trd__sched_input *in, const trd__sched_solution 
     trd__plan_reason(in, sol, p->bottleneck, reason, 1024);
     return p;
 }
+
+int trd__plan_amend(trd_plan *p, const trd_action *extra, size_t n_extra, const char *note)
+{
+    size_t note_len = note ? strlen(note) : 0, reason_len = strlen(p->reason);
+    char *reason = NULL;
+    if (note_len > 0) {
+        reason = trd__malloc(&p->alloc, note_len + 2 + reason_len + 1);
+        if (!reason)
+            return -1;
+        memcpy(reason, note, note_len);
+        size_t at = note_len;
+        if (reason_len > 0) {
+            memcpy(reason + at, "; ", 2);
+            at += 2;
+        }
+        memcpy(reason + at, p->reason, reason_len + 1);
+    }
+    if (n_extra > 0) {
+        trd_action *acts = trd__realloc(&p->alloc, p->actions, (p->n_actions + n_extra) * sizeof *acts);
+        if (!acts) {
+            trd__free(&p->alloc, reason);
+            return -1;
+        }
+        memcpy(acts + p->n_actions, extra, n_extra * sizeof *acts);
+        p->actions = acts;
+        p->n_actions += n_extra;
+    }
+    if (reason) {
+        trd__free(&p->alloc, p->reason);
+        p->reason = reason;
+    }
+    return 0;
+}

@@ -32,6 +32,11 @@ struct trd_plan {
 trd_plan *trd__plan_build(const trd__sched_input *in, const trd__sched_solution *sol, uint64_t id, uint64_t epoch);
 void trd__plan_free(trd_plan *p);
 
+/* The control loop's additions to a built plan: `extra` actions (probes) appended in the given order after the
+ * plan's own, and `note` put before the schedule's reason ("; " between them).  -1 on allocation failure, with
+ * the plan unchanged. */
+int trd__plan_amend(trd_plan *p, const trd_action *extra, size_t n_extra, const char *note);
+
 /* Writes the plan's reason: bottleneck, network, solve outcome and transitions, into `out` (NUL-terminated,
  * truncated at cap). */
 void trd__plan_reason(const trd__sched_input *in, const trd__sched_solution *sol, uint32_t bottleneck, char *out,

@@ -9,7 +9,8 @@ static const char *status_name(uint32_t s)
 
 static const char *kind_name(uint32_t k)
 {
-    return k == TRD_ACTION_START ? "start" : k == TRD_ACTION_STOP ? "stop" : "reconfigure";
+    return k == TRD_ACTION_START ? "start" : k == TRD_ACTION_STOP ? "stop" : k == TRD_ACTION_RECONFIGURE ? "reconfigure"
+                                                                                         : "probe";
 }
 
 static void place(trd__json *j, const trd_plan *p, uint32_t op, uint32_t node, uint32_t member)
@@ -35,8 +36,6 @@ size_t trd__plan_json(const trd_plan *p, char *buf, size_t cap)
     trd__json_string(&j, status_name(p->solve_status));
     trd__json_key(&j, "mip_gap");
     trd__json_double(&j, p->gap); /* NaN (unknown) becomes null */
-    trd__json_key(&j, "solve_ms");
-    trd__json_double(&j, p->solve_ms);
     trd__json_key(&j, "predicted_throughput_per_s");
     trd__json_double(&j, p->throughput);
     trd__json_key(&j, "bottleneck");

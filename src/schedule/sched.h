@@ -24,6 +24,14 @@
 
 enum { TRD__FORM_OURS = 0, TRD__FORM_PAPER = 1 };
 
+/* What the closed loop learned about an operator where the model leaves a value unknown or gives only a
+ * prior; negative entries are unknown.  Declared model values win over learned timings; learned flows
+ * replace the model's prior of items out per item in and its unknown (0) bytes per output item. */
+typedef struct trd__sched_hint {
+    double start_s, stop_s, cold_s;
+    double out_per_in, bytes_per_out;
+} trd__sched_hint;
+
 typedef struct trd__sched_params {
     double time_limit_ms;
     double mip_gap;
@@ -31,6 +39,8 @@ typedef struct trd__sched_params {
     double interval_s;       /* T_sched: the horizon a cold start must pay back within */
     double rolling_fraction; /* B_max = max(1, ceil(fraction x instances)); 0 disables transitions */
     int formulation;         /* TRD__FORM_* */
+    const trd__sched_hint *hints; /* n_ops entries, or NULL */
+    const double *edge_shares;    /* n_edges learned shares (negative: unknown), or NULL */
 } trd__sched_params;
 
 typedef struct trd__sched_op {
@@ -71,6 +81,7 @@ typedef struct trd__sched_input {
     uint32_t *fit;           /* n_ops x n_pools: instances of the operator alone on one machine     */
     double *share;           /* n_ops x n_pools: device share of one instance (0 for CPU operators) */
     uint32_t *current;       /* n_ops x n_machines: deployed instances                              */
+    double *edge_share;      /* n_edges: fraction of the producer's output sent along each edge    */
 } trd__sched_input;
 
 /* Derives the input from a committed model, the host's rates (validated here: every operator exactly once,

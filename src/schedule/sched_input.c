@@ -18,6 +18,7 @@ void trd__sched_input_free(trd__sched_input *in)
     trd__free(a, in->fit);
     trd__free(a, in->share);
     trd__free(a, in->current);
+    trd__free(a, in->edge_share);
     memset(in, 0, sizeof *in);
 }
 
@@ -99,12 +100,17 @@ static uint32_t machine_fit(const trd__operator *o, const trd__node *n, double *
 /* Default timings (research/trident.md section 7): launch 2 s + 10 s per device + 0.5 s per GB of memory,
  * stop 0.5 s + 1 s per device.  An unknown cold start is the start time: the instance produces nothing until it
  * runs; afterwards it works at the new rate even while the observe layer re-learns it. */
-static void timings(const trd__operator *o, trd__sched_op *s)
+static void timings(const trd__operator *o, const trd__sched_hint *h, trd__sched_op *s)
 {
     double g = trd__op_get(o, TRD_OP_GPUS);
     double gb = (trd__op_get(o, TRD_OP_MEMORY_BYTES) + trd__op_get(o, TRD_OP_GPU_MEMORY_BYTES)) / 1e9;
     double start = trd__op_get(o, TRD_OP_START_S), stop = trd__op_get(o, TRD_OP_STOP_S);
     double cold = trd__op_get(o, TRD_OP_COLD_START_S);
+    if (h) {
+        start = start >= 0 ? start : h->start_s;
+        stop = stop >= 0 ? stop : h->stop_s;
+        cold = cold >= 0 ? cold : h->cold_s;
+    }
     s->h_start = start >= 0 ? start : 2 + 10 * g + 0.5 * gb;
     s->h_stop = stop >= 0 ? stop : 0.5 + 1 * g;
     s->h_cold = cold >= 0 ? cold : s->h_start;
@@ -177,7 +183,7 @@ static trd_status amplification(const trd__model *m, trd__sched_input *in, trd__
         for (size_t e = 0; e < m->n_edges; e++)
             if (m->edges[e].to == j) {
                 const trd__sched_op *src = &in->ops[m->edges[e].from];
-                s->D += src->D * src->r * m->edges[e].share;
+                s->D += src->D * src->r * in->edge_share[e];
             }
     }
     return TRD_OK;
@@ -200,7 +206,9 @@ static trd_status alloc_tables(trd__sched_input *in, const trd__model *m, trd__d
     in->fit = trd__calloc(a, in->n_ops * in->n_pools, sizeof *in->fit);
     in->share = trd__calloc(a, in->n_ops * in->n_pools, sizeof *in->share);
     in->current = trd__calloc(a, in->n_ops * in->n_machines, sizeof *in->current);
-    if (!in->ops || !in->pools || !in->machine_pool || !in->topo || !in->fit || !in->share || !in->current)
+    in->edge_share = trd__calloc(a, m->n_edges ? m->n_edges : 1, sizeof *in->edge_share);
+    if (!in->ops || !in->pools || !in->machine_pool || !in->topo || !in->fit || !in->share || !in->current ||
+        !in->edge_share)
         return trd__fail(d, TRD_E_NOMEM, "schedule: out of memory preparing the model");
     return TRD_OK;
 }
@@ -252,6 +260,9 @@ trd_status trd__sched_input_init(trd__sched_input *in, const trd__model *m, cons
         st = alloc_tables(in, m, d);
     if (st == TRD_OK) {
         describe_pools(in, m);
+        for (size_t e = 0; e < m->n_edges; e++)
+            in->edge_share[e] = params->edge_shares && params->edge_shares[e] >= 0 ? params->edge_shares[e]
+                                                                                   : m->edges[e].share;
         for (size_t i = 0; i < m->n_ops; i++) {
             const trd__operator *o = &m->ops[i];
             trd__sched_op *s = &in->ops[i];
@@ -261,7 +272,12 @@ trd_status trd__sched_input_init(trd__sched_input *in, const trd__model *m, cons
             s->gpus = trd__op_get(o, TRD_OP_GPUS);
             s->weight = s->gpus > 0 && s->gpus < 1 ? s->gpus : 1;
             s->out_bytes = trd__op_get(o, TRD_OP_OUTPUT_BYTES_PER_ITEM);
-            timings(o, s);
+            const trd__sched_hint *h = params->hints ? &params->hints[i] : NULL;
+            if (h && h->out_per_in >= 0)
+                s->r = h->out_per_in;
+            if (h && s->out_bytes <= 0 && h->bytes_per_out >= 0)
+                s->out_bytes = h->bytes_per_out;
+            timings(o, h, s);
             rolling_state(m, i, by_op[i], params, s);
             uint64_t total_fit = 0;
             for (size_t p = 0; p < in->n_pools; p++) {

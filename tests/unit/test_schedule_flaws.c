@@ -105,7 +105,7 @@ static const char transition_yaml[] =
 /* Objective of `formulation`'s model (ours: its tie-breaking stage at the optimal throughput) with b_a fixed. */
 static double objective_with_b(trd_ctx *ctx, int formulation, const trd_rate *r, double b)
 {
-    trd__sched_params prm = {10000, 0, 100000, 120, 0.25, formulation};
+    trd__sched_params prm = {10000, 0, 100000, 120, 0.25, formulation, NULL, NULL};
     trd__sched_input in;
     trd__diag d;
     assert_int_equal(trd__sched_input_init(&in, ctx->model, &ctx->alloc, r, 2, &prm, &d), TRD_OK);

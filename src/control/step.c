@@ -1,0 +1,426 @@
+/* step.c -- the control step (DESIGN section 8): fold -> observe -> adapt -> MILP -> compare with the live
+ * deployment -> a plan, or none.
+ *
+ * The step orchestrates the layers, so it is the one place (with loop.c) that sees all of them.  It never
+ * leaves a half-made decision behind: everything that can fail (allocation, the solve) happens before the
+ * loop's state changes, and a failed step is retried by the next poll (TRD_E_NOMEM) or at the next interval
+ * (a solver failure). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/numfmt.h"
+#include "control/loop.h"
+#include "control/tune.h"
+#include "ctx_internal.h"
+#include "schedule/plan.h"
+
+/* ---- the step's reason text ---- */
+
+static void reason(trd__control *c, const char *fmt, ...) TRD__PRINTF(2, 3);
+static void reason(trd__control *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->reason, sizeof c->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- what the MILP is given ---- */
+
+static trd__sched_params sched_params(const trd_ctx *ctx, const trd__sched_hint *hints, const double *shares)
+{
+    trd__sched_params p;
+    p.time_limit_ms = trd__ctx_param(ctx, TRD__PI_SOLVER_TIME_LIMIT_MS);
+    p.mip_gap = trd__ctx_param(ctx, TRD__PI_SOLVER_MIP_GAP);
+    p.max_cols = (size_t)trd__ctx_param(ctx, TRD__PI_SOLVER_MAX_COLUMNS);
+    p.interval_s = trd__ctx_param(ctx, TRD__PI_SCHED_INTERVAL_MS) / 1000;
+    p.rolling_fraction = trd__ctx_param(ctx, TRD__PI_ROLLING_MAX_FRACTION);
+    p.formulation = (int)trd__ctx_param(ctx, TRD__PI_SCHED_FORMULATION);
+    p.hints = hints;
+    p.edge_shares = shares;
+    return p;
+}
+
+static double ema_or_unknown(const trd__ema *e) { return e->n ? e->value : -1; }
+
+static void fill_hints(const trd__control *c, size_t n_ops, trd__sched_hint *h)
+{
+    for (size_t i = 0; i < n_ops; i++) {
+        const trd__learned *l = &c->learned[i];
+        h[i].start_s = ema_or_unknown(&l->start_s);
+        h[i].stop_s = ema_or_unknown(&l->stop_s);
+        h[i].cold_s = ema_or_unknown(&l->cold_s);
+        h[i].out_per_in = ema_or_unknown(&l->out_per_in);
+        h[i].bytes_per_out = ema_or_unknown(&l->bytes_per_out);
+    }
+}
+
+/* Items out per item in, bytes per item and edge shares from what was folded since the last step.  A share
+ * is learned only for an edge into an operator with no other input: with fan-in, what arrives cannot be
+ * told apart by edge, and the model's prior stays. */
+static void learn_flows(trd_ctx *ctx)
+{
+    const trd__model *m = ctx->model;
+    trd__control *c = &ctx->control;
+    double alpha = trd__ctx_param(ctx, TRD__PI_LEARN_ALPHA);
+    for (uint32_t op = 0; op < m->n_ops; op++) {
+        trd__learned *l = &c->learned[op];
+        double bytes;
+        trd__observe_take_flow(&ctx->observe, op, &l->flow_in, &l->flow_out, &bytes);
+        if (l->flow_in > 0)
+            trd__ema_add(&l->out_per_in, l->flow_out / l->flow_in, alpha);
+        if (l->flow_out > 0 && bytes > 0)
+            trd__ema_add(&l->bytes_per_out, bytes / l->flow_out, alpha);
+    }
+    for (size_t e = 0; e < m->n_edges && e < c->n_edges; e++) {
+        uint32_t from = m->edges[e].from, to = m->edges[e].to;
+        size_t fan_in = 0;
+        for (size_t q = 0; q < m->n_edges; q++)
+            fan_in += m->edges[q].to == to;
+        double out = c->learned[from].flow_out, in = c->learned[to].flow_in;
+        if (fan_in == 1 && out > 0 && in > 0)
+            trd__ema_add(&c->shares[e], fmin(1, in / out), alpha);
+    }
+}
+
+/* The config most instances of op run, not counting those already on `skip` (a transition's target). */
+static uint32_t current_config(const trd__model *m, uint32_t op, uint32_t skip, uint32_t fallback)
+{
+    uint32_t best = fallback, best_n = 0;
+    for (size_t q = 0; q < m->n_placements; q++) {
+        const trd__placement *p = &m->placements[q];
+        if (p->op != op || p->config == skip)
+            continue;
+        uint32_t n = trd__live_instances_on(m, op, p->config);
+        if (n > best_n || (n == best_n && p->config < best))
+            best = p->config, best_n = n;
+    }
+    return best;
+}
+
+/* A rate the observe layer can vouch for: a GP, or an EMA of at least three windows. */
+static int measured(int source, uint32_t points)
+{
+    return source == TRD__SRC_GP || (source == TRD__SRC_EMA && points >= 3);
+}
+
+/* One trd_rate per operator from the observe layer (current config) and the transitions (candidate).
+ * Returns the number of operators without any rate; their names go into `missing`. */
+static size_t gather_rates(trd_ctx *ctx, trd_rate *rates, char *missing, size_t cap)
+{
+    const trd__model *m = ctx->model;
+    trd__control *c = &ctx->control;
+    size_t n_missing = 0, len = 0;
+    missing[0] = '\0';
+    for (uint32_t op = 0; op < m->n_ops; op++) {
+        const trd__transition *t = &c->transitions[op];
+        trd__learned *l = &c->learned[op];
+        uint32_t skip = t->active ? t->target : TRD_NO_CONFIG;
+        uint32_t cur = current_config(m, op, skip, trd__observe_current_config(&ctx->observe, op));
+        double mean, sd, noise;
+        uint32_t points;
+        int src = trd__observe_estimate(&ctx->observe, op, cur, NULL, &mean, &sd, &noise, &points);
+        if (src == TRD__SRC_NONE || !(mean > 0)) {
+            if (l->last_rate > 0 && l->last_rate_config == cur) {
+                mean = l->last_rate;
+            } else {
+                if (n_missing++ < 4 && len + 1 < cap) {
+                    int k = snprintf(missing + len, cap - len, "%s'%s'", len ? ", " : "", m->ops[op].name);
+                    len += k > 0 ? ((size_t)k < cap - len ? (size_t)k : cap - len - 1) : 0;
+                }
+                continue;
+            }
+        }
+        l->last_rate = mean;
+        l->last_rate_config = cur;
+        trd_rate *r = &rates[op];
+        memset(r, 0, sizeof *r);
+        r->op = op;
+        r->items_per_s = mean;
+        r->candidate_config = TRD_NO_CONFIG;
+        if (t->active && t->target != cur) {
+            double cm, csd, cn;
+            uint32_t cp;
+            int cs = trd__observe_estimate(&ctx->observe, op, t->target, NULL, &cm, &csd, &cn, &cp);
+            r->candidate_config = t->target;
+            r->candidate_items_per_s = measured(cs, cp) && cm > 0 ? cm : t->predicted;
+            if (!(r->candidate_items_per_s > 0))
+                r->candidate_config = TRD_NO_CONFIG;
+        }
+    }
+    return n_missing;
+}
+
+/* Predicted throughput of the live deployment with the step's rates (no transition restarts, NIC limits not
+ * counted: it errs high, so the gain a plan must show errs on the side of not churning the host). */
+static double live_throughput(const trd__sched_input *in)
+{
+    double best = INFINITY;
+    for (size_t i = 0; i < in->n_ops; i++) {
+        const trd__sched_op *o = &in->ops[i];
+        if (o->D <= 0)
+            continue;
+        double t = trd__sched_op_capacity(o, o->n_now, 0) / o->D;
+        if (t < best)
+            best = t;
+    }
+    return isfinite(best) && best > 0 ? best : 0;
+}
+
+/* ---- when a step is due ---- */
+
+static int step_due(const trd_ctx *ctx, uint64_t now_ns)
+{
+    const trd__control *c = &ctx->control;
+    if (!c->stepped)
+        return 1;
+    if (now_ns < c->last_step_ns)
+        return 0;
+    uint64_t elapsed = now_ns - c->last_step_ns;
+    if (elapsed >= (uint64_t)trd__ctx_param(ctx, TRD__PI_SCHED_INTERVAL_MS) * 1000000u)
+        return 1;
+    return c->early != 0 && elapsed >= (uint64_t)trd__ctx_param(ctx, TRD__PI_EARLY_STEP_MIN_MS) * 1000000u;
+}
+
+/* ---- probes ---- */
+
+/* The machine where op's probe runs: the first target entry that keeps an instance on from_config. */
+static int probe_site(const trd_plan *p, const trd__probe_req *r, uint32_t *node, uint32_t *member)
+{
+    for (size_t k = 0; k < p->n_targets; k++) {
+        const trd_target *t = &p->targets[k];
+        if (t->op == r->op && t->config == r->from_config && t->instances > 0) {
+            *node = t->node;
+            *member = t->member;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- the step ---- */
+
+typedef struct step_ws {
+    trd_rate *rates;
+    trd__sched_hint *hints;
+    double *shares;
+    trd__probe_req *reqs;
+    trd_action *probes;
+    trd_target *targets_copy;
+    trd_action *actions_copy;
+} step_ws;
+
+static void ws_free(const trd__alloc *a, step_ws *w)
+{
+    trd__free(a, w->rates);
+    trd__free(a, w->hints);
+    trd__free(a, w->shares);
+    trd__free(a, w->reqs);
+    trd__free(a, w->probes);
+    trd__free(a, w->targets_copy);
+    trd__free(a, w->actions_copy);
+}
+
+/* The step's decision: keep the plan or withhold it, with the reason's first sentence. */
+static int worth_issuing(trd_ctx *ctx, const trd__sched_input *in, const trd_plan *plan, double live,
+                         size_t n_probes, char *note, size_t cap)
+{
+    int reconfigures = 0, restores = 0;
+    for (size_t k = 0; k < plan->n_actions; k++)
+        reconfigures |= plan->actions[k].kind == TRD_ACTION_RECONFIGURE;
+    for (size_t i = 0; i < in->n_ops; i++)
+        restores |= in->ops[i].n_now < in->ops[i].min_inst;
+    double min_gain = trd__ctx_param(ctx, TRD__PI_MIN_GAIN);
+    double gain = live > 0 ? plan->throughput / live - 1 : INFINITY;
+    char g[TRD__NUM_CAP], mg[TRD__NUM_CAP];
+    trd__fmt_sig3(g, 100 * gain);
+    trd__fmt_sig3(mg, 100 * min_gain);
+    if (plan->n_actions == 0 && n_probes == 0) {
+        snprintf(note, cap, "no plan: the live deployment is already the best one");
+        return 0;
+    }
+    if (reconfigures || restores || n_probes > 0 || gain >= min_gain) {
+        if (restores)
+            snprintf(note, cap, "plan: an operator is below its minimum instances");
+        else if (reconfigures)
+            snprintf(note, cap, "plan: a config transition continues");
+        else if (plan->n_actions == 0)
+            snprintf(note, cap, "plan: probes only");
+        else if (isfinite(gain))
+            snprintf(note, cap, "plan: predicted gain %s%%", g);
+        else
+            snprintf(note, cap, "plan: nothing runs yet");
+        return 1;
+    }
+    snprintf(note, cap, "no plan: predicted gain %s%% is below min_gain %s%%", g, mg);
+    return 0;
+}
+
+/* Counts deferred transition rounds and drops transitions deferred too often. */
+static void judge_deferrals(trd_ctx *ctx, const trd__sched_input *in, const trd__sched_solution *sol)
+{
+    trd__control *c = &ctx->control;
+    uint32_t max_def = (uint32_t)trd__ctx_param(ctx, TRD__PI_TRANSITION_MAX_DEFERRALS);
+    for (uint32_t op = 0; op < in->n_ops; op++) {
+        trd__transition *t = &c->transitions[op];
+        if (!t->active || in->ops[op].cand == TRD_NO_CONFIG)
+            continue;
+        if (sol->b[op] > 0) {
+            t->deferrals = 0;
+        } else if (++t->deferrals >= max_def) {
+            trd__loop_end_transition(ctx, op, "deferred by too many plans in a row");
+        }
+    }
+}
+
+trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
+{
+    trd__control *c = &ctx->control;
+    const trd__alloc *a = &ctx->alloc;
+    *out_plan = NULL;
+    if (trd__ctx_fold(ctx) != TRD_OK)
+        return trd__ctx_fail(ctx, "control", TRD_E_NOMEM, "poll: out of memory folding buffered samples (they "
+                             "stay buffered)");
+    learn_flows(ctx);
+    trd__loop_expire(ctx, now_ns);
+    if (!step_due(ctx, now_ns))
+        return TRD_OK;
+    if (c->have_outstanding) {
+        reason(c, "no plan: plan %llu awaits its outcome", (unsigned long long)c->out.id);
+        return TRD_OK;
+    }
+
+    const trd__model *m = ctx->model;
+    size_t n_ops = m->n_ops;
+    step_ws w;
+    memset(&w, 0, sizeof w);
+    w.rates = trd__calloc(a, n_ops, sizeof *w.rates);
+    w.hints = trd__calloc(a, n_ops, sizeof *w.hints);
+    w.reqs = trd__calloc(a, n_ops, sizeof *w.reqs);
+    w.probes = trd__calloc(a, n_ops, sizeof *w.probes);
+    w.shares = trd__calloc(a, m->n_edges ? m->n_edges : 1, sizeof *w.shares);
+    if (!w.rates || !w.hints || !w.reqs || !w.probes || !w.shares) {
+        ws_free(a, &w);
+        return trd__ctx_fail(ctx, "control", TRD_E_NOMEM, "poll: out of memory starting a step");
+    }
+
+    /* Adapt first: it may start a transition, which the rates then offer to the MILP. */
+    size_t n_reqs = 0;
+    trd_status st = trd__tune_step(ctx, now_ns, w.reqs, &n_reqs);
+    if (st != TRD_OK) {
+        ws_free(a, &w);
+        return trd__ctx_fail(ctx, "control", st, "poll: out of memory in the adapt layer");
+    }
+    char missing[256];
+    size_t n_missing = gather_rates(ctx, w.rates, missing, sizeof missing);
+    if (n_missing > 0) {
+        /* Not a step: the next poll tries again, since estimates appear as windows close. */
+        reason(c, "no plan: waiting for throughput estimates of %zu operator(s) (%s%s)", n_missing, missing,
+               n_missing > 4 ? ", ..." : "");
+        ws_free(a, &w);
+        return TRD_OK;
+    }
+    fill_hints(c, n_ops, w.hints);
+    for (size_t e = 0; e < m->n_edges; e++)
+        w.shares[e] = e < c->n_edges ? ema_or_unknown(&c->shares[e]) : -1;
+    trd__sched_params params = sched_params(ctx, w.hints, w.shares);
+    trd__sched_input in;
+    trd__sched_solution sol;
+    trd__diag d;
+    st = trd__sched_input_init(&in, m, a, w.rates, n_ops, &params, &d);
+    if (st != TRD_OK) {
+        ws_free(a, &w);
+        if (st != TRD_E_NOMEM) /* a model the solver cannot plan for: the next try waits an interval */
+            c->stepped = 1, c->last_step_ns = now_ns, c->early = 0;
+        return trd__ctx_failed(ctx, "control", st, &d);
+    }
+    if (trd__sched_solution_init(&sol, &in) != 0) {
+        trd__sched_input_free(&in);
+        ws_free(a, &w);
+        return trd__ctx_fail(ctx, "control", TRD_E_NOMEM, "poll: out of memory preparing the solve");
+    }
+    st = trd__sched_solve(&in, &sol, &d);
+    trd_plan *plan = NULL;
+    if (st == TRD_OK) {
+        plan = trd__plan_build(&in, &sol, ctx->plans_made + 1, m->epoch);
+        if (!plan)
+            st = trd__fail(&d, TRD_E_NOMEM, "poll: out of memory building the plan");
+    }
+    if (st != TRD_OK) {
+        trd__sched_solution_free(&sol, a);
+        trd__sched_input_free(&in);
+        ws_free(a, &w);
+        if (st != TRD_E_NOMEM) {
+            c->stepped = 1, c->last_step_ns = now_ns, c->early = 0;
+            c->info.steps++;
+            reason(c, "no plan: %s", d.msg);
+        }
+        return trd__ctx_failed(ctx, "control", st, &d);
+    }
+
+    /* Probes go on machines the plan keeps an instance of the probed operator on. */
+    size_t n_probes = 0;
+    for (size_t k = 0; k < n_reqs; k++) {
+        uint32_t node, member;
+        if (!probe_site(plan, &w.reqs[k], &node, &member))
+            continue;
+        w.probes[n_probes++] = (trd_action){TRD_ACTION_PROBE, w.reqs[k].op, node, member, w.reqs[k].config,
+                                            w.reqs[k].from_config, 1, 3};
+    }
+    double live = live_throughput(&in);
+    char note[256];
+    int issue = worth_issuing(ctx, &in, plan, live, n_probes, note, sizeof note);
+    if (issue && (trd__plan_amend(plan, w.probes, n_probes, note) != 0 ||
+                  !(w.targets_copy = trd__calloc(a, plan->n_targets ? plan->n_targets : 1, sizeof(trd_target))) ||
+                  !(w.actions_copy = trd__calloc(a, plan->n_actions ? plan->n_actions : 1, sizeof(trd_action))))) {
+        trd__plan_free(plan);
+        trd__sched_solution_free(&sol, a);
+        trd__sched_input_free(&in);
+        ws_free(a, &w);
+        return trd__ctx_fail(ctx, "control", TRD_E_NOMEM, "poll: out of memory finishing the plan");
+    }
+
+    /* Nothing can fail from here on: commit the step. */
+    c->stepped = 1;
+    c->last_step_ns = now_ns;
+    c->early = 0;
+    c->info.steps++;
+    c->info.last_step_ns = now_ns;
+    c->info.live_throughput = live;
+    c->info.planned_throughput = plan->throughput;
+    judge_deferrals(ctx, &in, &sol);
+    if (issue) {
+        memcpy(w.targets_copy, plan->targets, plan->n_targets * sizeof *plan->targets);
+        memcpy(w.actions_copy, plan->actions, plan->n_actions * sizeof *plan->actions);
+        trd__outstanding *o = &c->out;
+        o->id = plan->id;
+        o->epoch = plan->epoch;
+        o->issued_ns = now_ns;
+        o->targets = w.targets_copy;
+        o->n_targets = plan->n_targets;
+        o->actions = w.actions_copy;
+        o->n_actions = plan->n_actions;
+        w.targets_copy = NULL;
+        w.actions_copy = NULL;
+        c->have_outstanding = 1;
+        ctx->plans_made++;
+        c->info.plans++;
+        for (size_t k = 0; k < n_probes; k++) {
+            trd__probe_req r = {w.probes[k].op, w.probes[k].config, w.probes[k].from_config};
+            trd__tune_probe_issued(ctx, &r, plan->id);
+            c->info.probes++;
+        }
+        snprintf(c->reason, sizeof c->reason, "%s", plan->reason);
+        trd__logf(&ctx->log, TRD_LOG_INFO, "control", "plan %llu: %s", (unsigned long long)plan->id, plan->reason);
+        *out_plan = plan;
+    } else {
+        snprintf(c->reason, sizeof c->reason, "%s; %s", note, plan->reason);
+        trd__plan_free(plan);
+    }
+    trd__sched_solution_free(&sol, a);
+    trd__sched_input_free(&in);
+    ws_free(a, &w);
+    return TRD_OK;
+}

@@ -1,0 +1,492 @@
+/* The closed loop as a host drives it (black box): polls that wait for estimates, plans and their outcomes
+ * (applied, partial, failed, stale, timed out), no churn when nothing changed, instance events and what the
+ * loop learns from them, rolling config transitions with invalidation at their end, deferred transitions
+ * dropped, and argument checks that change nothing. */
+#include <stdlib.h>
+
+#include "test_support.h"
+
+#define S 1000000000ull /* ns per second */
+
+/* Three CPU operators in a chain on two 8-core machines; b has a knob, so it has configs to move between. */
+static const char *const chain =
+    "cluster:\n"
+    "  nodes:\n"
+    "    - {name: cpu, count: 2, cpus: 8, memory: 64GiB}\n"
+    "pipeline:\n"
+    "  operators:\n"
+    "    - {name: a, cpus: 1, memory: 1GiB, start_time: 2s, stop_time: 1s}\n"
+    "    - name: b\n"
+    "      cpus: 1\n"
+    "      memory: 1GiB\n"
+    "      start_time: 2s\n"
+    "      stop_time: 1s\n"
+    "      cold_start: 5s\n"
+    "      knobs:\n"
+    "        - {name: threads, type: int, min: 1, max: 8, default: 1}\n"
+    "    - {name: c, cpus: 1, memory: 1GiB, start_time: 2s, stop_time: 1s}\n"
+    "  edges:\n"
+    "    - {from: a, to: b}\n"
+    "    - {from: b, to: c}\n"
+    "  deployment:\n"
+    "    - {operator: a, node: cpu, member: 0, instances: 1}\n"
+    "    - {operator: b, node: cpu, member: 0, instances: 4}\n"
+    "    - {operator: c, node: cpu, member: 1, instances: 1}\n";
+
+/* The chain, with config 1 of b (threads = 4) registered. */
+static trd_ctx *chain_ctx(test_alloc *a)
+{
+    trd_ctx *ctx = test_ctx_yaml(a, chain);
+    double threads = 4;
+    uint32_t config;
+    assert_ok(ctx, trd_ctx_add_config(ctx, 1, &threads, 1, &config));
+    assert_int_equal(config, 1);
+    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    return ctx;
+}
+
+/* Per-instance rates of (operator, config) in the simulated workload. */
+typedef struct workload {
+    double rate[3][2];
+} workload;
+
+static const workload base = {{{100, 100}, {10, 20}, {100, 100}}};
+
+/* One whole-operator sample per (operator, config) that runs, for `windows` 10 s windows from t0 seconds on,
+ * as a pipeline with backpressure produces them: the throughput T is the smallest operator capacity (the live
+ * deployment's instances at the workload's rates), every operator processes T items/s, and each runs at
+ * utilisation T / its capacity, with a steady queue. */
+static void feed(trd_ctx *ctx, const workload *w, double t0, int windows)
+{
+    uint32_t n_entries = trd_ctx_deployment_count(ctx);
+    uint32_t inst[3][2] = {{0}};
+    for (uint32_t e = 0; e < n_entries; e++) {
+        uint32_t op, node, member, config, n;
+        assert_ok(ctx, trd_ctx_get_deployment(ctx, e, &op, &node, &member, &config, &n));
+        inst[op][config] += n;
+    }
+    double cap[3], T = INFINITY;
+    for (uint32_t op = 0; op < 3; op++) {
+        cap[op] = inst[op][0] * w->rate[op][0] + inst[op][1] * w->rate[op][1];
+        T = fmin(T, cap[op]);
+    }
+    for (int k = 0; k < windows; k++)
+        for (uint32_t op = 0; op < 3; op++)
+            for (uint32_t c = 0; c < 2; c++) {
+                if (inst[op][c] == 0)
+                    continue;
+                double u = T / cap[op];
+                trd_sample s;
+                memset(&s, 0, sizeof s);
+                s.window_start_ns = (uint64_t)((t0 + 10.0 * k) * 1e9);
+                s.window_end_ns = s.window_start_ns + 10 * S;
+                s.op = op;
+                s.instance = TRD_WHOLE_OPERATOR;
+                s.config = c;
+                s.active_instances = inst[op][c];
+                s.items_in = (uint64_t)llround(u * w->rate[op][c] * 10 * inst[op][c]);
+                s.items_out = s.items_in;
+                s.bytes_out = s.items_out * 1000;
+                s.queue_start = s.queue_end = 50;
+                s.busy_s = u * 10 * inst[op][c];
+                s.utilisation = u;
+                assert_ok(ctx, trd_ctx_observe(ctx, &s, 1));
+            }
+}
+
+static uint32_t live_on(trd_ctx *ctx, uint32_t op, uint32_t config)
+{
+    uint32_t total = 0;
+    for (uint32_t e = 0; e < trd_ctx_deployment_count(ctx); e++) {
+        uint32_t o, node, member, c, n;
+        assert_ok(ctx, trd_ctx_get_deployment(ctx, e, &o, &node, &member, &c, &n));
+        if (o == op && (config == TRD_NO_CONFIG || c == config))
+            total += n;
+    }
+    return total;
+}
+
+static uint32_t planned(const trd_plan *p, uint32_t op, uint32_t config)
+{
+    trd_target t[64];
+    size_t n;
+    assert_int_equal(trd_plan_get_targets(p, t, 64, &n), TRD_OK);
+    uint32_t total = 0;
+    for (size_t k = 0; k < n; k++)
+        if (t[k].op == op && (config == TRD_NO_CONFIG || t[k].config == config))
+            total += t[k].instances;
+    return total;
+}
+
+static size_t count_actions(const trd_plan *p, uint32_t kind)
+{
+    trd_action a[64];
+    size_t n, hits = 0;
+    assert_int_equal(trd_plan_get_actions(p, a, 64, &n), TRD_OK);
+    for (size_t k = 0; k < n; k++)
+        hits += a[k].kind == kind;
+    return hits;
+}
+
+static void assert_reason_contains(trd_ctx *ctx, const char *needle)
+{
+    const char *r = trd_ctx_step_reason(ctx);
+    if (!strstr(r, needle))
+        fail_msg("step reason \"%s\" does not contain \"%s\"", r, needle);
+}
+
+/* A context with the chain loaded and three windows of the base workload observed. */
+static trd_ctx *warmed(test_alloc *a)
+{
+    trd_ctx *ctx = chain_ctx(a);
+    feed(ctx, &base, 0, 4);
+    return ctx;
+}
+
+static void test_arguments_and_state(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = test_ctx_new(&a);
+    trd_plan *plan = (trd_plan *)&a;
+    assert_int_equal(trd_ctx_poll(NULL, 0, &plan), TRD_E_INVALID_ARG);
+    assert_status(ctx, TRD_E_INVALID_ARG, trd_ctx_poll(ctx, 0, NULL));
+    assert_status(ctx, TRD_E_STATE, trd_ctx_poll(ctx, 0, &plan));
+    assert_null(plan);
+    trd_event e = {0, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 0, 0, 0, 0, TRD_NO_CONFIG, 1, TRD_WHOLE_OPERATOR};
+    assert_status(ctx, TRD_E_STATE, trd_ctx_report_event(ctx, &e));
+    assert_status(ctx, TRD_E_STATE, trd_ctx_report_outcome(ctx, 1, TRD_OUTCOME_APPLIED, 0));
+    trd_step_info info;
+    assert_ok(ctx, trd_ctx_step_info(ctx, &info));
+    assert_int_equal(info.steps, 0);
+    assert_string_equal(trd_ctx_step_reason(ctx), "");
+    assert_string_equal(trd_ctx_step_reason(NULL), "");
+    trd_ctx_free(ctx);
+}
+
+static void test_waits_for_estimates_then_plans(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = chain_ctx(&a);
+    trd_plan *plan = NULL;
+    assert_ok(ctx, trd_ctx_poll(ctx, 0, &plan));
+    assert_null(plan);
+    assert_reason_contains(ctx, "waiting for throughput estimates of 3 operator(s) ('a', 'b', 'c')");
+    trd_step_info info;
+    assert_ok(ctx, trd_ctx_step_info(ctx, &info));
+    assert_int_equal(info.steps, 0); /* waiting is not a step: the next poll tries again */
+
+    feed(ctx, &base, 0, 4);
+    assert_ok(ctx, trd_ctx_poll(ctx, 41 * S, &plan));
+    assert_non_null(plan);
+    /* b (10 items/s per instance) limits: the plan gives it most of the 16 cores. */
+    assert_true(planned(plan, 1, TRD_NO_CONFIG) > 4);
+    assert_true(trd_plan_predicted_throughput(plan) > 40 * 1.05);
+    assert_ok(ctx, trd_ctx_step_info(ctx, &info));
+    assert_int_equal(info.steps, 1);
+    assert_int_equal(info.plans, 1);
+    assert_int_equal(info.outstanding_plan, trd_plan_id(plan));
+    assert_close(info.live_throughput, 40, 1e-6); /* 4 instances of b at 10 items/s */
+    assert_close(info.planned_throughput, trd_plan_predicted_throughput(plan), 1e-12);
+    assert_reason_contains(ctx, "plan: predicted gain");
+
+    /* While it is outstanding, no other plan comes (until plan_timeout_ms, 600 s). */
+    trd_plan *again = NULL;
+    assert_ok(ctx, trd_ctx_poll(ctx, 640 * S, &again));
+    assert_null(again);
+    assert_reason_contains(ctx, "awaits its outcome");
+    trd_plan_free(plan);
+    trd_ctx_free(ctx);
+}
+
+/* APPLIED installs the targets; the next step finds nothing worth changing; outcomes cannot be reported twice. */
+static void test_applied_then_no_churn(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = warmed(&a);
+    trd_plan *plan = NULL;
+    assert_ok(ctx, trd_ctx_poll(ctx, 41 * S, &plan));
+    assert_non_null(plan);
+    uint64_t id = trd_plan_id(plan);
+    assert_ok(ctx, trd_ctx_report_outcome(ctx, id, TRD_OUTCOME_APPLIED, 50 * S));
+    for (uint32_t op = 0; op < 3; op++)
+        assert_int_equal(live_on(ctx, op, TRD_NO_CONFIG), planned(plan, op, TRD_NO_CONFIG));
+    assert_status(ctx, TRD_E_STALE, trd_ctx_report_outcome(ctx, id, TRD_OUTCOME_APPLIED, 51 * S));
+    assert_error_contains(ctx, "is not outstanding");
+    assert_status(ctx, TRD_E_NOT_FOUND, trd_ctx_report_outcome(ctx, id + 5, TRD_OUTCOME_APPLIED, 51 * S));
+    assert_status(ctx, TRD_E_NOT_FOUND, trd_ctx_report_outcome(ctx, 0, TRD_OUTCOME_APPLIED, 51 * S));
+    assert_status(ctx, TRD_E_INVALID_ARG, trd_ctx_report_outcome(ctx, id, (trd_outcome)9, 51 * S));
+
+    /* Same rates on the new deployment: the next step keeps it. */
+    feed(ctx, &base, 50, 4);
+    trd_plan *next = NULL;
+    assert_ok(ctx, trd_ctx_poll(ctx, 100 * S, &next)); /* not due yet: 59 s after the step */
+    assert_null(next);
+    trd_step_info info;
+    assert_ok(ctx, trd_ctx_step_info(ctx, &info));
+    assert_int_equal(info.steps, 1);
+    feed(ctx, &base, 90, 9);
+    assert_ok(ctx, trd_ctx_poll(ctx, 180 * S, &next));
+    assert_null(next);
+    assert_ok(ctx, trd_ctx_step_info(ctx, &info));
+    assert_int_equal(info.steps, 2);
+    assert_int_equal(info.plans, 1);
+    assert_int_equal(info.outstanding_plan, 0);
+    assert_true(strncmp(trd_ctx_step_reason(ctx), "no plan: ", 9) == 0);
+    trd_plan_free(plan);
+    trd_ctx_free(ctx);
+}
+
+/* FAILED keeps the last good deployment, and the plan's events are discarded; PARTIAL applies them. */
+static void test_failed_and_partial(void **state)
+{
+    (void)state;
+    for (int partial = 0; partial < 2; partial++) {
+        test_alloc a;
+        trd_ctx *ctx = warmed(&a);
+        trd_plan *plan = NULL;
+        assert_ok(ctx, trd_ctx_poll(ctx, 41 * S, &plan));
+        assert_non_null(plan);
+        uint32_t before = live_on(ctx, 1, TRD_NO_CONFIG);
+        /* The host started two instances of b on machine 1 before things went wrong. */
+        trd_event up = {45 * S, trd_plan_id(plan), 0, 0, TRD_EVENT_INSTANCE_UP, 1, 0, 1, 0, TRD_NO_CONFIG, 2,
+                        TRD_WHOLE_OPERATOR};
+        assert_ok(ctx, trd_ctx_report_event(ctx, &up));
+        assert_int_equal(live_on(ctx, 1, TRD_NO_CONFIG), before); /* waits for the outcome */
+        assert_ok(ctx, trd_ctx_report_outcome(ctx, trd_plan_id(plan),
+                                              partial ? TRD_OUTCOME_PARTIAL : TRD_OUTCOME_FAILED, 50 * S));
+        assert_int_equal(live_on(ctx, 1, TRD_NO_CONFIG), before + (partial ? 2 : 0));
+        /* An event of a plan whose outcome is known changes nothing any more. */
+        assert_ok(ctx, trd_ctx_report_event(ctx, &up));
+        assert_int_equal(live_on(ctx, 1, TRD_NO_CONFIG), before + (partial ? 2 : 0));
+        trd_plan_free(plan);
+        trd_ctx_free(ctx);
+    }
+}
+
+/* A plan without an outcome is abandoned after plan_timeout_ms, its events taken as a partial outcome. */
+static void test_timeout(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = warmed(&a);
+    assert_ok(ctx, trd_ctx_set_int(ctx, TRD_P_PLAN_TIMEOUT_MS, 300000));
+    trd_plan *plan = NULL;
+    assert_ok(ctx, trd_ctx_poll(ctx, 41 * S, &plan));
+    assert_non_null(plan);
+    uint64_t id = trd_plan_id(plan);
+    trd_event up = {45 * S, id, 0, 0, TRD_EVENT_INSTANCE_UP, 1, 0, 1, 0, TRD_NO_CONFIG, 1, TRD_WHOLE_OPERATOR};
+    assert_ok(ctx, trd_ctx_report_event(ctx, &up));
+    trd_plan *next = NULL;
+    assert_ok(ctx, trd_ctx_poll(ctx, 340 * S, &next)); /* 299 s: still waiting */
+    assert_null(next);
+    assert_int_equal(live_on(ctx, 1, TRD_NO_CONFIG), 4);
+    feed(ctx, &base, 300, 4);
+    assert_ok(ctx, trd_ctx_poll(ctx, 342 * S, &next)); /* 301 s: abandoned, and a step is due */
+    assert_int_equal(live_on(ctx, 1, TRD_NO_CONFIG), 5);
+    assert_status(ctx, TRD_E_STALE, trd_ctx_report_outcome(ctx, id, TRD_OUTCOME_APPLIED, 343 * S));
+    assert_non_null(next);
+    assert_true(trd_plan_id(next) > id);
+    trd_plan_free(next);
+    trd_plan_free(plan);
+    trd_ctx_free(ctx);
+}
+
+/* A commit makes the outstanding plan stale and a step due early; the live deployment survives the commit. */
+static void test_commit_makes_plans_stale(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = warmed(&a);
+    trd_event up = {5 * S, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 2, 0, 1, 0, TRD_NO_CONFIG, 2, TRD_WHOLE_OPERATOR};
+    assert_ok(ctx, trd_ctx_report_event(ctx, &up));
+    trd_plan *plan = NULL;
+    assert_ok(ctx, trd_ctx_poll(ctx, 41 * S, &plan));
+    assert_non_null(plan);
+    uint32_t node;
+    assert_ok(ctx, trd_ctx_add_node(ctx, "spare", &node));
+    assert_ok(ctx, trd_ctx_set_node_attr(ctx, node, TRD_NODE_CPUS, 4));
+    assert_ok(ctx, trd_ctx_set_node_attr(ctx, node, TRD_NODE_MEMORY_BYTES, 8e9));
+    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    assert_int_equal(live_on(ctx, 2, TRD_NO_CONFIG), 3); /* the event's two instances of c are still there */
+    assert_status(ctx, TRD_E_STALE, trd_ctx_report_outcome(ctx, trd_plan_id(plan), TRD_OUTCOME_APPLIED, 50 * S));
+    trd_step_info info;
+    assert_ok(ctx, trd_ctx_step_info(ctx, &info));
+    assert_int_equal(info.outstanding_plan, 0);
+    trd_plan *next = NULL;
+    assert_ok(ctx, trd_ctx_poll(ctx, 52 * S, &next)); /* early: 11 s after the step, a commit happened */
+    assert_non_null(next);
+    assert_int_equal(trd_plan_epoch(next), trd_ctx_model_epoch(ctx));
+    trd_plan_free(next);
+    trd_plan_free(plan);
+    trd_ctx_free(ctx);
+}
+
+/* Instance events change the live deployment at once (plan 0), are checked, and teach timings. */
+static void test_events(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = chain_ctx(&a);
+    trd_event e = {100 * S, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 0, 0, 1, 0, TRD_NO_CONFIG, 1, 42};
+    assert_ok(ctx, trd_ctx_report_event(ctx, &e));
+    assert_int_equal(live_on(ctx, 0, TRD_NO_CONFIG), 2);
+    e.kind = TRD_EVENT_INSTANCE_READY;
+    e.time_ns = 112500000000ull; /* 12.5 s later */
+    assert_ok(ctx, trd_ctx_report_event(ctx, &e));
+    trd_loop_op_info info;
+    assert_ok(ctx, trd_ctx_loop_op_info(ctx, 0, &info));
+    assert_close(info.start_s, 12.5, 1e-12);
+    assert_true(isnan(info.stop_s));
+    e.kind = TRD_EVENT_INSTANCE_DOWN;
+    e.duration_s = 3;
+    assert_ok(ctx, trd_ctx_report_event(ctx, &e));
+    assert_int_equal(live_on(ctx, 0, TRD_NO_CONFIG), 1);
+    assert_ok(ctx, trd_ctx_loop_op_info(ctx, 0, &info));
+    assert_close(info.stop_s, 3, 1e-12);
+
+    /* Bad events change nothing. */
+    static const struct {
+        trd_event e;
+        trd_status st;
+        const char *msg;
+    } bad[] = {
+        {{0, 0, 0, 0, 9, 0, 0, 0, 0, TRD_NO_CONFIG, 1, 0}, TRD_E_INVALID_ARG, "kind 9 unknown"},
+        {{0, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 7, 0, 0, 0, TRD_NO_CONFIG, 1, 0}, TRD_E_NOT_FOUND, "op 7 unknown"},
+        {{0, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 0, 3, 0, 0, TRD_NO_CONFIG, 1, 0}, TRD_E_NOT_FOUND, "node 3 unknown"},
+        {{0, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 0, 0, 2, 0, TRD_NO_CONFIG, 1, 0}, TRD_E_NOT_FOUND, "member 2"},
+        {{0, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 0, 0, 0, 5, TRD_NO_CONFIG, 1, 0}, TRD_E_NOT_FOUND, "config 5 unknown"},
+        {{0, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 0, 0, 0, 0, TRD_NO_CONFIG, 0, 0}, TRD_E_INVALID_ARG, "count is 0"},
+        {{0, 0, NAN, 0, TRD_EVENT_INSTANCE_UP, 0, 0, 0, 0, TRD_NO_CONFIG, 1, 0}, TRD_E_INVALID_ARG, "duration_s"},
+        {{0, 0, 0, -1, TRD_EVENT_OOM, 0, 0, 0, 0, TRD_NO_CONFIG, 1, 0}, TRD_E_INVALID_ARG, "peak_bytes"},
+        {{0, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 0, 0, 0, 0, 0, 1, 0}, TRD_E_INVALID_ARG, "must be TRD_NO_CONFIG"},
+        {{0, 0, 0, 0, TRD_EVENT_CONFIG_APPLIED, 1, 0, 0, 1, 1, 1, 0}, TRD_E_INVALID_ARG, "both 1"},
+        {{0, 0, 0, 0, TRD_EVENT_OOM, 1, 0, 0, 1, TRD_NO_CONFIG, 2, 0}, TRD_E_INVALID_ARG, "concerns one instance"},
+        {{0, 0, 0, 0, TRD_EVENT_INSTANCE_DOWN, 1, 0, 0, 0, TRD_NO_CONFIG, 5, 0}, TRD_E_OUT_OF_RANGE, "but 4 run there"},
+        {{0, 0, 0, 0, TRD_EVENT_CONFIG_APPLIED, 1, 0, 0, 1, 0, 5, 0}, TRD_E_OUT_OF_RANGE, "but 4 run it there"},
+    };
+    char *json = test_model_json(ctx);
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        assert_status(ctx, bad[k].st, trd_ctx_report_event(ctx, &bad[k].e));
+        assert_error_contains(ctx, bad[k].msg);
+        char *after = test_model_json(ctx);
+        assert_string_equal(json, after);
+        free(after);
+    }
+    free(json);
+    assert_status(ctx, TRD_E_INVALID_ARG, trd_ctx_report_event(ctx, NULL));
+
+    /* CONFIG_APPLIED moves instances between configs in place and teaches the cold start. */
+    trd_event moved = {0, 0, 7.5, 0, TRD_EVENT_CONFIG_APPLIED, 1, 0, 0, 1, 0, 3, TRD_WHOLE_OPERATOR};
+    assert_ok(ctx, trd_ctx_report_event(ctx, &moved));
+    assert_int_equal(live_on(ctx, 1, 0), 1);
+    assert_int_equal(live_on(ctx, 1, 1), 3);
+    assert_ok(ctx, trd_ctx_loop_op_info(ctx, 1, &info));
+    assert_close(info.cold_start_s, 7.5, 1e-12);
+    /* An OOM marks the config infeasible. */
+    trd_event oom = {0, 0, 0, 3e10, TRD_EVENT_OOM, 1, 0, 0, 1, TRD_NO_CONFIG, 1, TRD_WHOLE_OPERATOR};
+    assert_ok(ctx, trd_ctx_report_event(ctx, &oom));
+    assert_ok(ctx, trd_ctx_loop_op_info(ctx, 1, &info));
+    assert_int_equal(info.infeasible_configs, 1);
+    assert_status(ctx, TRD_E_OUT_OF_RANGE, trd_ctx_request_transition(ctx, 1, 1, 20));
+    trd_ctx_free(ctx);
+}
+
+/* A requested transition rolls over several plans, at most B_max restarts each, and ends with the old config
+ * forgotten by the observe layer. */
+static void test_rolling_transition(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = warmed(&a);
+    /* No growth, so that only the transition changes things: b is pinned at 4 instances. */
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MAX_INSTANCES, 4));
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MIN_INSTANCES, 4));
+    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    assert_status(ctx, TRD_E_STATE, trd_ctx_request_transition(ctx, 1, 1, 0)); /* no estimate of config 1 yet */
+    assert_status(ctx, TRD_E_STATE, trd_ctx_request_transition(ctx, 1, 0, 20)); /* runs it already */
+    assert_status(ctx, TRD_E_INVALID_ARG, trd_ctx_request_transition(ctx, 1, 1, NAN));
+    assert_status(ctx, TRD_E_NOT_FOUND, trd_ctx_request_transition(ctx, 1, 2, 20));
+    assert_ok(ctx, trd_ctx_request_transition(ctx, 1, 1, 20));
+    assert_status(ctx, TRD_E_STATE, trd_ctx_request_transition(ctx, 1, 1, 20));
+    trd_loop_op_info info;
+    assert_ok(ctx, trd_ctx_loop_op_info(ctx, 1, &info));
+    assert_int_equal(info.transition_config, 1);
+
+    double t = 41;
+    uint32_t rounds = 0;
+    while (live_on(ctx, 1, 1) < 4) {
+        trd_plan *plan = NULL;
+        assert_ok(ctx, trd_ctx_poll(ctx, (uint64_t)(t * 1e9), &plan));
+        if (!plan)
+            fail_msg("no plan at %.0f s: %s", t, trd_ctx_step_reason(ctx));
+        /* B_max = max(1, ceil(0.25 x 4)) = 1 restart per round. */
+        assert_int_equal(count_actions(plan, TRD_ACTION_RECONFIGURE), 1);
+        assert_ok(ctx, trd_ctx_report_outcome(ctx, trd_plan_id(plan), TRD_OUTCOME_APPLIED, (uint64_t)(t * 1e9)));
+        trd_plan_free(plan);
+        rounds++;
+        feed(ctx, &base, t, 12);
+        t += 121;
+        if (rounds > 6)
+            fail_msg("the transition did not finish");
+    }
+    assert_int_equal(rounds, 4);
+    assert_ok(ctx, trd_ctx_loop_op_info(ctx, 1, &info));
+    assert_int_equal(info.transition_config, TRD_NO_CONFIG);
+    trd_estimate est;
+    assert_ok(ctx, trd_ctx_estimate_detail(ctx, 1, 0, NULL, 0, &est));
+    assert_int_equal(est.source, TRD_ESTIMATE_NONE); /* the old config is forgotten */
+    trd_observe_stats os;
+    assert_ok(ctx, trd_ctx_observe_stats(ctx, 1, &os));
+    assert_int_equal(os.invalidations, 1);
+    trd_ctx_free(ctx);
+}
+
+/* A transition whose cold start never pays back is deferred, then dropped after transition_max_deferrals. */
+static void test_deferred_transition_dropped(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = warmed(&a);
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_COLD_START_S, 600));
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MAX_INSTANCES, 4));
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MIN_INSTANCES, 4));
+    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    assert_ok(ctx, trd_ctx_request_transition(ctx, 1, 1, 20));
+    double t = 41;
+    for (int k = 0; k < 3; k++) {
+        trd_plan *plan = NULL;
+        assert_ok(ctx, trd_ctx_poll(ctx, (uint64_t)(t * 1e9), &plan));
+        if (plan) {
+            assert_int_equal(count_actions(plan, TRD_ACTION_RECONFIGURE), 0);
+            assert_ok(ctx, trd_ctx_report_outcome(ctx, trd_plan_id(plan), TRD_OUTCOME_APPLIED, (uint64_t)(t * 1e9)));
+            trd_plan_free(plan);
+        }
+        trd_loop_op_info info;
+        assert_ok(ctx, trd_ctx_loop_op_info(ctx, 1, &info));
+        assert_int_equal(info.transition_config, k < 2 ? 1u : TRD_NO_CONFIG);
+        if (k < 2)
+            assert_int_equal(info.transition_deferrals, (uint32_t)k + 1);
+        feed(ctx, &base, t, 12);
+        t += 121;
+    }
+    trd_ctx_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arguments_and_state),
+        cmocka_unit_test(test_waits_for_estimates_then_plans),
+        cmocka_unit_test(test_applied_then_no_churn),
+        cmocka_unit_test(test_failed_and_partial),
+        cmocka_unit_test(test_timeout),
+        cmocka_unit_test(test_commit_makes_plans_stale),
+        cmocka_unit_test(test_events),
+        cmocka_unit_test(test_rolling_transition),
+        cmocka_unit_test(test_deferred_transition_dropped),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
