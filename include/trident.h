@@ -1005,8 +1005,8 @@ TRD_API trd_status trd_ctx_report_event(trd_ctx *ctx, const trd_event *event);
  *                  or the step found nothing worth changing.
  * @return TRD_OK (with or without a plan); TRD_E_INVALID_ARG; TRD_E_STATE (no committed model);
  *         TRD_E_INFEASIBLE, TRD_E_SOLVER, TRD_E_LIMIT (the MILP failed: no plan, the reason is the last error,
- *         and the next step is due after the usual interval); TRD_E_NOMEM (the step did not happen; the next
- *         poll retries it).  Since 0.1. */
+ *         and the next step is due after the usual interval); TRD_E_NOMEM (the step did not happen -- buffered
+ *         samples it folded into the observe layer stay folded -- and the next poll retries it).  Since 0.1. */
 TRD_API trd_status trd_ctx_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan);
 
 /* What became of a plan. */

@@ -45,10 +45,10 @@ static trd__sched_params sched_params(const trd_ctx *ctx, const trd__sched_hint 
 
 static double ema_or_unknown(const trd__ema *e) { return e->n ? e->value : -1; }
 
-static void fill_hints(const trd__control *c, size_t n_ops, trd__sched_hint *h)
+static void fill_hints(const trd__learned *learned, size_t n_ops, trd__sched_hint *h)
 {
     for (size_t i = 0; i < n_ops; i++) {
-        const trd__learned *l = &c->learned[i];
+        const trd__learned *l = &learned[i];
         h[i].start_s = ema_or_unknown(&l->start_s);
         h[i].stop_s = ema_or_unknown(&l->stop_s);
         h[i].cold_s = ema_or_unknown(&l->cold_s);
@@ -57,32 +57,48 @@ static void fill_hints(const trd__control *c, size_t n_ops, trd__sched_hint *h)
     }
 }
 
-/* Items out per item in, bytes per item and edge shares from what was folded since the last step.  A share
- * is learned only for an edge into an operator with no other input: with fan-in, what arrives cannot be
- * told apart by edge, and the model's prior stays. */
-static void learn_flows(trd_ctx *ctx)
+/* Items out per item in, bytes per item and edge shares, updated with what was folded since the last step,
+ * into copies of the loop's tables (`l`, `shares`): the step uses them, and installs them only when it
+ * commits -- a failed step leaves the flows in the observe layer for the next one.  A share is learned only
+ * for an edge into an operator with no other input: with fan-in, what arrives cannot be told apart by edge,
+ * and the model's prior stays. */
+static void learn_flows(trd_ctx *ctx, trd__learned *l, trd__ema *shares)
 {
     const trd__model *m = ctx->model;
-    trd__control *c = &ctx->control;
+    const trd__control *c = &ctx->control;
     double alpha = trd__ctx_param(ctx, TRD__PI_LEARN_ALPHA);
+    memcpy(l, c->learned, m->n_ops * sizeof *l);
+    memcpy(shares, c->shares, m->n_edges * sizeof *shares);
     for (uint32_t op = 0; op < m->n_ops; op++) {
-        trd__learned *l = &c->learned[op];
         double bytes;
-        trd__observe_take_flow(&ctx->observe, op, &l->flow_in, &l->flow_out, &bytes);
-        if (l->flow_in > 0)
-            trd__ema_add(&l->out_per_in, l->flow_out / l->flow_in, alpha);
-        if (l->flow_out > 0 && bytes > 0)
-            trd__ema_add(&l->bytes_per_out, bytes / l->flow_out, alpha);
+        trd__observe_peek_flow(&ctx->observe, op, &l[op].flow_in, &l[op].flow_out, &bytes);
+        if (l[op].flow_in > 0)
+            trd__ema_add(&l[op].out_per_in, l[op].flow_out / l[op].flow_in, alpha);
+        if (l[op].flow_out > 0 && bytes > 0)
+            trd__ema_add(&l[op].bytes_per_out, bytes / l[op].flow_out, alpha);
     }
-    for (size_t e = 0; e < m->n_edges && e < c->n_edges; e++) {
+    for (size_t e = 0; e < m->n_edges; e++) {
         uint32_t from = m->edges[e].from, to = m->edges[e].to;
         size_t fan_in = 0;
         for (size_t q = 0; q < m->n_edges; q++)
             fan_in += m->edges[q].to == to;
-        double out = c->learned[from].flow_out, in = c->learned[to].flow_in;
+        double out = l[from].flow_out, in = l[to].flow_in;
         if (fan_in == 1 && out > 0 && in > 0)
-            trd__ema_add(&c->shares[e], fmin(1, in / out), alpha);
+            trd__ema_add(&shares[e], fmin(1, in / out), alpha);
     }
+}
+
+/* Installs the step's learned tables and consumes the flows they include. */
+static void commit_flows(trd_ctx *ctx, const trd__learned *l, const trd__ema *shares)
+{
+    const trd__model *m = ctx->model;
+    trd__control *c = &ctx->control;
+    for (uint32_t op = 0; op < m->n_ops; op++) {
+        double in, out, bytes;
+        trd__observe_take_flow(&ctx->observe, op, &in, &out, &bytes);
+        c->learned[op] = l[op];
+    }
+    memcpy(c->shares, shares, m->n_edges * sizeof *shares);
 }
 
 /* The config most instances of op run, not counting those already on `skip` (a transition's target). */
@@ -106,17 +122,18 @@ static int measured(int source, uint32_t points)
     return source == TRD__SRC_GP || (source == TRD__SRC_EMA && points >= 3);
 }
 
-/* One trd_rate per operator from the observe layer (current config) and the transitions (candidate).
- * Returns the number of operators without any rate; their names go into `missing`. */
-static size_t gather_rates(trd_ctx *ctx, trd_rate *rates, char *missing, size_t cap)
+/* One trd_rate per operator from the observe layer (current config) and the transitions (candidate); the
+ * rates are remembered in `learned` (the step's copy) as the fallback for later steps.  Returns the number of
+ * operators without any rate; their names go into `missing`. */
+static size_t gather_rates(trd_ctx *ctx, trd__learned *learned, trd_rate *rates, char *missing, size_t cap)
 {
     const trd__model *m = ctx->model;
-    trd__control *c = &ctx->control;
+    const trd__control *c = &ctx->control;
     size_t n_missing = 0, len = 0;
     missing[0] = '\0';
     for (uint32_t op = 0; op < m->n_ops; op++) {
         const trd__transition *t = &c->transitions[op];
-        trd__learned *l = &c->learned[op];
+        trd__learned *l = &learned[op];
         uint32_t skip = t->active ? t->target : TRD_NO_CONFIG;
         uint32_t cur = current_config(m, op, skip, trd__observe_current_config(&ctx->observe, op));
         double mean, sd, noise;
@@ -206,6 +223,8 @@ typedef struct step_ws {
     trd_rate *rates;
     trd__sched_hint *hints;
     double *shares;
+    trd__learned *learned;
+    trd__ema *share_emas;
     trd__probe_req *reqs;
     trd_action *probes;
     trd_target *targets_copy;
@@ -217,6 +236,8 @@ static void ws_free(const trd__alloc *a, step_ws *w)
     trd__free(a, w->rates);
     trd__free(a, w->hints);
     trd__free(a, w->shares);
+    trd__free(a, w->learned);
+    trd__free(a, w->share_emas);
     trd__free(a, w->reqs);
     trd__free(a, w->probes);
     trd__free(a, w->targets_copy);
@@ -283,7 +304,6 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
     if (trd__ctx_fold(ctx) != TRD_OK)
         return trd__ctx_fail(ctx, "control", TRD_E_NOMEM, "poll: out of memory folding buffered samples (they "
                              "stay buffered)");
-    learn_flows(ctx);
     trd__loop_expire(ctx, now_ns);
     if (!step_due(ctx, now_ns))
         return TRD_OK;
@@ -301,7 +321,9 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
     w.reqs = trd__calloc(a, n_ops, sizeof *w.reqs);
     w.probes = trd__calloc(a, n_ops, sizeof *w.probes);
     w.shares = trd__calloc(a, m->n_edges ? m->n_edges : 1, sizeof *w.shares);
-    if (!w.rates || !w.hints || !w.reqs || !w.probes || !w.shares) {
+    w.learned = trd__calloc(a, n_ops, sizeof *w.learned);
+    w.share_emas = trd__calloc(a, m->n_edges ? m->n_edges : 1, sizeof *w.share_emas);
+    if (!w.rates || !w.hints || !w.reqs || !w.probes || !w.shares || !w.learned || !w.share_emas) {
         ws_free(a, &w);
         return trd__ctx_fail(ctx, "control", TRD_E_NOMEM, "poll: out of memory starting a step");
     }
@@ -313,8 +335,9 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
         ws_free(a, &w);
         return trd__ctx_fail(ctx, "control", st, "poll: out of memory in the adapt layer");
     }
+    learn_flows(ctx, w.learned, w.share_emas);
     char missing[256];
-    size_t n_missing = gather_rates(ctx, w.rates, missing, sizeof missing);
+    size_t n_missing = gather_rates(ctx, w.learned, w.rates, missing, sizeof missing);
     if (n_missing > 0) {
         /* Not a step: the next poll tries again, since estimates appear as windows close. */
         reason(c, "no plan: waiting for throughput estimates of %zu operator(s) (%s%s)", n_missing, missing,
@@ -322,9 +345,9 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
         ws_free(a, &w);
         return TRD_OK;
     }
-    fill_hints(c, n_ops, w.hints);
+    fill_hints(w.learned, n_ops, w.hints);
     for (size_t e = 0; e < m->n_edges; e++)
-        w.shares[e] = e < c->n_edges ? ema_or_unknown(&c->shares[e]) : -1;
+        w.shares[e] = ema_or_unknown(&w.share_emas[e]);
     trd__sched_params params = sched_params(ctx, w.hints, w.shares);
     trd__sched_input in;
     trd__sched_solution sol;
@@ -390,6 +413,7 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
     c->info.last_step_ns = now_ns;
     c->info.live_throughput = live;
     c->info.planned_throughput = plan->throughput;
+    commit_flows(ctx, w.learned, w.share_emas);
     judge_deferrals(ctx, &in, &sol);
     if (issue) {
         memcpy(w.targets_copy, plan->targets, plan->n_targets * sizeof *plan->targets);

@@ -554,16 +554,23 @@ void trd__observe_stats(const trd__observe *obs, uint32_t op, trd_observe_stats 
         memset(out, 0, sizeof *out);
 }
 
-void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, double *items_out, double *bytes_out)
+void trd__observe_peek_flow(const trd__observe *obs, uint32_t op, double *items_in, double *items_out,
+                            double *bytes_out)
 {
     *items_in = *items_out = *bytes_out = 0;
     if (op >= obs->n_ops)
         return;
-    trd__op_state *os = &obs->ops[op];
+    const trd__op_state *os = &obs->ops[op];
     *items_in = os->flow_in;
     *items_out = os->flow_out;
     *bytes_out = os->flow_bytes_out;
-    os->flow_in = os->flow_out = os->flow_bytes_out = 0;
+}
+
+void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, double *items_out, double *bytes_out)
+{
+    trd__observe_peek_flow(obs, op, items_in, items_out, bytes_out);
+    if (op < obs->n_ops)
+        obs->ops[op].flow_in = obs->ops[op].flow_out = obs->ops[op].flow_bytes_out = 0;
 }
 
 int trd__observe_peak(const trd__observe *obs, uint32_t op, uint32_t config, double *device, double *host)

@@ -126,6 +126,9 @@ void trd__observe_stats(const trd__observe *obs, uint32_t op, trd_observe_stats 
 /* Items in, items out and bytes out of the operator's samples folded since the last call (all configs), which
  * are then reset: the control loop learns amplification and bytes per item from them. */
 void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, double *items_out, double *bytes_out);
+/* The same without the reset. */
+void trd__observe_peek_flow(const trd__observe *obs, uint32_t op, double *items_in, double *items_out,
+                            double *bytes_out);
 
 /* The largest device and host memory peaks reported for (op, config) since its estimator was created or
  * invalidated (0 when none was reported).  Returns 0 if the pair has no estimator, else 1. */
