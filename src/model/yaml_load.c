@@ -157,9 +157,14 @@ static trd_status attr_value(loader *L, const trd__ynode *v, const trd__attr_des
         *out = b;
         return st;
     }
+    /* `null` is how the JSON form (trd_ctx_model_to_json) writes an unknown value. */
+    if (desc->unknown_ok && v->kind == TRD__Y_SCALAR && v->plain && v->len == 4 && memcmp(v->text, "null", 4) == 0) {
+        *out = TRD_UNKNOWN;
+        return TRD_OK;
+    }
     trd_status st = number(L, v, desc->key, desc->unit, out);
-    /* The API spells "unknown" as TRD_UNKNOWN (-1); a file says it by leaving the key out, so "-1s" must
-     * not slip through as "unknown". */
+    /* The API spells "unknown" as TRD_UNKNOWN (-1); a file says it by leaving the key out (or writing null),
+     * so "-1s" must not slip through as "unknown". */
     if (st == TRD_OK && desc->unknown_ok && *out < 0)
         return fail_at(L, v, TRD_E_PARSE, "'%s' must be >= 0, got %.40s (leave it out to have it learned)",
                        desc->key, v->text);
@@ -214,11 +219,12 @@ static trd_status load_node(loader *L, const trd__ynode *nm)
     return TRD_OK;
 }
 
-static trd_status load_cluster(loader *L, const trd__ynode *cm)
+/* `flat`: the JSON form, whose nodes sit at the top (the caller checked its keys). */
+static trd_status load_cluster(loader *L, const trd__ynode *cm, int flat)
 {
     trd_status st;
-    if ((st = expect(L, cm, TRD__Y_MAP, "'cluster'")) != TRD_OK ||
-        (st = check_keys(L, cm, (const char *const[]){"nodes", NULL}, "'cluster'")) != TRD_OK)
+    if (!flat && ((st = expect(L, cm, TRD__Y_MAP, "'cluster'")) != TRD_OK ||
+                  (st = check_keys(L, cm, (const char *const[]){"nodes", NULL}, "'cluster'")) != TRD_OK))
         return st;
     const trd__ynode *nodes;
     if ((st = required(L, cm, "nodes", "'cluster'", &nodes)) != TRD_OK ||
@@ -335,6 +341,23 @@ static trd_status load_knob(loader *L, uint32_t op, const trd__ynode *km)
     return here(L, km, trd__model_add_knob(L->m, op, &spec, choices, NULL, L->d));
 }
 
+static trd_status load_config(loader *L, uint32_t op, const trd__ynode *cm, uint32_t *out);
+
+/* An operator's `configs:` list: configs registered in order (the JSON form lists every config, the default
+ * first, so ids survive a round trip). */
+static trd_status load_configs(loader *L, uint32_t op, const trd__ynode *list)
+{
+    trd_status st;
+    if ((st = expect(L, list, TRD__Y_SEQ, "'configs'")) != TRD_OK)
+        return st;
+    for (const trd__ynode *c = list->first; c; c = c->next) {
+        uint32_t id;
+        if ((st = load_config(L, op, c, &id)) != TRD_OK)
+            return st;
+    }
+    return TRD_OK;
+}
+
 static trd_status load_operator(loader *L, const trd__ynode *om)
 {
     trd_status st;
@@ -345,8 +368,8 @@ static trd_status load_operator(loader *L, const trd__ynode *om)
     if ((st = required(L, om, "name", "operator", &name_n)) != TRD_OK ||
         (st = name_of(L, name_n, "name", &name)) != TRD_OK)
         return st;
-    const char *allowed[TRD__OP_ATTRS + 4];
-    keys_with_attrs(allowed, (const char *const[]){"name", "features", "knobs", NULL}, 1);
+    const char *allowed[TRD__OP_ATTRS + 5];
+    keys_with_attrs(allowed, (const char *const[]){"name", "features", "knobs", "configs", NULL}, 1);
     char where[96];
     snprintf(where, sizeof where, "operator '%s'", name);
     if ((st = check_keys(L, om, allowed, where)) != TRD_OK)
@@ -384,7 +407,9 @@ static trd_status load_operator(loader *L, const trd__ynode *om)
                     return st;
         }
     }
-    return TRD_OK;
+    /* After the loop: configs name knobs, wherever `knobs:` stands in the mapping. */
+    const trd__ynode *configs = get(om, "configs");
+    return configs ? load_configs(L, id, configs) : TRD_OK;
 }
 
 static trd_status op_by_name(loader *L, const trd__ynode *n, const char *key, uint32_t *out)
@@ -492,8 +517,16 @@ static trd_status load_placement(loader *L, const trd__ynode *pm)
         return fail_at(L, node_n, TRD_E_PARSE, "'node': unknown node '%.63s'", node_name);
     if ((opt = get(pm, "member")) != NULL && (st = whole(L, opt, "member", 0, 65535, &member)) != TRD_OK)
         return st;
-    if ((opt = get(pm, "config")) != NULL && (st = load_config(L, op, opt, &config)) != TRD_OK)
-        return st;
+    if ((opt = get(pm, "config")) != NULL) {
+        /* A mapping of knob values, or (the JSON form) an index into the operator's configs. */
+        if (opt->kind == TRD__Y_SCALAR) {
+            size_t n = L->m->ops[op].n_configs;
+            if ((st = whole(L, opt, "config", 0, (double)(n - 1), &config)) != TRD_OK)
+                return st;
+        } else if ((st = load_config(L, op, opt, &config)) != TRD_OK) {
+            return st;
+        }
+    }
     for (size_t p = 0; p < L->m->n_placements; p++) {
         const trd__placement *pl = &L->m->placements[p];
         if (pl->op == op && pl->node == (uint32_t)node && pl->member == member && pl->config == config)
@@ -508,11 +541,12 @@ static trd_status load_placement(loader *L, const trd__ynode *pm)
     return TRD_OK;
 }
 
-static trd_status load_pipeline(loader *L, const trd__ynode *pm)
+static trd_status load_pipeline(loader *L, const trd__ynode *pm, int flat)
 {
     trd_status st;
-    if ((st = expect(L, pm, TRD__Y_MAP, "'pipeline'")) != TRD_OK ||
-        (st = check_keys(L, pm, (const char *const[]){"operators", "edges", "deployment", NULL}, "'pipeline'")) != TRD_OK)
+    if (!flat && ((st = expect(L, pm, TRD__Y_MAP, "'pipeline'")) != TRD_OK ||
+                  (st = check_keys(L, pm, (const char *const[]){"operators", "edges", "deployment", NULL},
+                                   "'pipeline'")) != TRD_OK))
         return st;
     const trd__ynode *ops, *edges = get(pm, "edges"), *deployment = get(pm, "deployment");
     if ((st = required(L, pm, "operators", "'pipeline'", &ops)) != TRD_OK ||
@@ -593,11 +627,20 @@ trd_status trd__yaml_load_model(const trd__alloc *alloc, const char *source, con
         else
             st = expect(&L, root, TRD__Y_MAP, "the document");
     }
+    /* Two forms: the YAML schema (cluster:, pipeline:) and the JSON that trd_ctx_model_to_json writes (nodes,
+     * operators, edges and deployment at the top, with the epoch), so that a model round-trips. */
+    int flat = st == TRD_OK && get(root, "nodes") != NULL;
     if (st == TRD_OK)
-        st = check_keys(&L, root, (const char *const[]){"cluster", "pipeline", "simulation", NULL}, "the document");
+        st = flat ? check_keys(&L, root, (const char *const[]){"epoch", "nodes", "operators", "edges", "deployment",
+                                                               NULL}, "the document")
+                  : check_keys(&L, root, (const char *const[]){"cluster", "pipeline", "simulation", NULL},
+                               "the document");
     const trd__ynode *cluster = NULL, *pipeline = NULL;
-    if (st == TRD_OK && (st = required(&L, root, "cluster", "the document", &cluster)) == TRD_OK)
+    if (st == TRD_OK && flat) {
+        cluster = pipeline = root;
+    } else if (st == TRD_OK && (st = required(&L, root, "cluster", "the document", &cluster)) == TRD_OK) {
         st = required(&L, root, "pipeline", "the document", &pipeline);
+    }
     if (st == TRD_OK) {
         L.m = trd__model_new(alloc);
         if (!L.m)
@@ -605,9 +648,9 @@ trd_status trd__yaml_load_model(const trd__alloc *alloc, const char *source, con
     }
     /* `simulation:` belongs to the simulator, which reads it itself; the library only skips it. */
     if (st == TRD_OK)
-        st = load_cluster(&L, cluster);
+        st = load_cluster(&L, cluster, flat);
     if (st == TRD_OK)
-        st = load_pipeline(&L, pipeline);
+        st = load_pipeline(&L, pipeline, flat);
     if (st == TRD_OK && (st = trd__model_validate(L.m, d)) != TRD_OK)
         st = locate_validation(&L, st);
     trd__arena_free(&ar);

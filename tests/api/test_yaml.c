@@ -300,6 +300,65 @@ static void test_messages_point_at_the_object(void **state)
     trd_ctx_free(ctx);
 }
 
+/* The JSON a model is written as loads back into the same model: configs keep their ids, unknown times stay
+ * unknown, the deployment keeps its configs.  Everything after the epoch must match byte for byte. */
+static void round_trip(trd_ctx *ctx)
+{
+    char *first = test_model_json(ctx);
+    assert_non_null(first);
+    assert_ok(ctx, trd_ctx_load_yaml_string(ctx, first, strlen(first)));
+    char *second = test_model_json(ctx);
+    const char *a = strchr(first, ','), *b = strchr(second, ','); /* skip {"epoch":N */
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_string_equal(a, b);
+    free(first);
+    free(second);
+}
+
+static void test_json_round_trip(void **state)
+{
+    (void)state;
+    test_alloc al;
+    const char *files[] = {"examples/pipelines/pdf.yaml", "examples/pipelines/video.yaml"};
+    for (int k = 0; k < 2; k++) {
+        trd_ctx *ctx = test_ctx_new(&al);
+        assert_ok(ctx, trd_ctx_load_yaml(ctx, test_source_path(files[k])));
+        round_trip(ctx);
+        trd_ctx_free(ctx);
+    }
+    /* A programmatic model with a config no deployment entry uses, and unknown and known times. */
+    trd_ctx *ctx = test_ctx_new(&al);
+    assert_ok(ctx, test_load_model(ctx));
+    const double cfg[3] = {128, 1, 1};
+    uint32_t id;
+    assert_ok(ctx, trd_ctx_add_config(ctx, 1, cfg, 3, &id));
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_START_S, 12.5));
+    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    uint32_t configs = trd_ctx_config_count(ctx, 1);
+    round_trip(ctx);
+    assert_int_equal(trd_ctx_config_count(ctx, 1), configs);
+    double v[3];
+    assert_ok(ctx, trd_ctx_config_values(ctx, 1, id, v, 3, NULL));
+    assert_true(v[0] == 128 && v[1] == 1 && v[2] == 1);
+    double start, stop;
+    assert_ok(ctx, trd_ctx_get_operator_attr(ctx, 1, TRD_OP_START_S, &start));
+    assert_ok(ctx, trd_ctx_get_operator_attr(ctx, 1, TRD_OP_STOP_S, &stop));
+    assert_true(start == 12.5 && stop == TRD_UNKNOWN);
+
+    /* The JSON form is checked like YAML: a config index out of range, and null where unknown is no value. */
+    static const char bad_index[] =
+        "{\"nodes\": [{\"name\": \"n\", \"cpus\": 4, \"memory\": 1e9}], \"operators\": [{\"name\": \"a\"}],"
+        " \"edges\": [], \"deployment\": [{\"operator\": \"a\", \"node\": \"n\", \"config\": 1, \"instances\": 1}]}";
+    assert_status(ctx, TRD_E_PARSE, trd_ctx_load_yaml_string(ctx, bad_index, strlen(bad_index)));
+    assert_error_contains(ctx, "'config' must be a whole number in [0, 0], got 1");
+    static const char bad_null[] =
+        "{\"nodes\": [{\"name\": \"n\", \"cpus\": null, \"memory\": 1e9}], \"operators\": [{\"name\": \"a\"}]}";
+    assert_status(ctx, TRD_E_PARSE, trd_ctx_load_yaml_string(ctx, bad_null, strlen(bad_null)));
+    assert_error_contains(ctx, "'cpus' must be a number");
+    trd_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_failed_load_changes_nothing),
         cmocka_unit_test(test_io_errors),
         cmocka_unit_test(test_messages_point_at_the_object),
+        cmocka_unit_test(test_json_round_trip),
     };
     return cmocka_run_group_tests_name("api_yaml", tests, NULL, NULL);
 }
