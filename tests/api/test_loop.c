@@ -4,95 +4,9 @@
  * dropped, and argument checks that change nothing. */
 #include <stdlib.h>
 
+#include "test_host.h"
 #include "test_support.h"
 
-#define S 1000000000ull /* ns per second */
-
-/* Three CPU operators in a chain on two 8-core machines; b has a knob, so it has configs to move between. */
-static const char *const chain =
-    "cluster:\n"
-    "  nodes:\n"
-    "    - {name: cpu, count: 2, cpus: 8, memory: 64GiB}\n"
-    "pipeline:\n"
-    "  operators:\n"
-    "    - {name: a, cpus: 1, memory: 1GiB, start_time: 2s, stop_time: 1s}\n"
-    "    - name: b\n"
-    "      cpus: 1\n"
-    "      memory: 1GiB\n"
-    "      start_time: 2s\n"
-    "      stop_time: 1s\n"
-    "      cold_start: 5s\n"
-    "      knobs:\n"
-    "        - {name: threads, type: int, min: 1, max: 8, default: 1}\n"
-    "    - {name: c, cpus: 1, memory: 1GiB, start_time: 2s, stop_time: 1s}\n"
-    "  edges:\n"
-    "    - {from: a, to: b}\n"
-    "    - {from: b, to: c}\n"
-    "  deployment:\n"
-    "    - {operator: a, node: cpu, member: 0, instances: 1}\n"
-    "    - {operator: b, node: cpu, member: 0, instances: 4}\n"
-    "    - {operator: c, node: cpu, member: 1, instances: 1}\n";
-
-/* The chain, with config 1 of b (threads = 4) registered. */
-static trd_ctx *chain_ctx(test_alloc *a)
-{
-    trd_ctx *ctx = test_ctx_yaml(a, chain);
-    double threads = 4;
-    uint32_t config;
-    assert_ok(ctx, trd_ctx_add_config(ctx, 1, &threads, 1, &config));
-    assert_int_equal(config, 1);
-    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
-    return ctx;
-}
-
-/* Per-instance rates of (operator, config) in the simulated workload. */
-typedef struct workload {
-    double rate[3][2];
-} workload;
-
-static const workload base = {{{100, 100}, {10, 20}, {100, 100}}};
-
-/* One whole-operator sample per (operator, config) that runs, for `windows` 10 s windows from t0 seconds on,
- * as a pipeline with backpressure produces them: the throughput T is the smallest operator capacity (the live
- * deployment's instances at the workload's rates), every operator processes T items/s, and each runs at
- * utilisation T / its capacity, with a steady queue. */
-static void feed(trd_ctx *ctx, const workload *w, double t0, int windows)
-{
-    uint32_t n_entries = trd_ctx_deployment_count(ctx);
-    uint32_t inst[3][2] = {{0}};
-    for (uint32_t e = 0; e < n_entries; e++) {
-        uint32_t op, node, member, config, n;
-        assert_ok(ctx, trd_ctx_get_deployment(ctx, e, &op, &node, &member, &config, &n));
-        inst[op][config] += n;
-    }
-    double cap[3], T = INFINITY;
-    for (uint32_t op = 0; op < 3; op++) {
-        cap[op] = inst[op][0] * w->rate[op][0] + inst[op][1] * w->rate[op][1];
-        T = fmin(T, cap[op]);
-    }
-    for (int k = 0; k < windows; k++)
-        for (uint32_t op = 0; op < 3; op++)
-            for (uint32_t c = 0; c < 2; c++) {
-                if (inst[op][c] == 0)
-                    continue;
-                double u = T / cap[op];
-                trd_sample s;
-                memset(&s, 0, sizeof s);
-                s.window_start_ns = (uint64_t)((t0 + 10.0 * k) * 1e9);
-                s.window_end_ns = s.window_start_ns + 10 * S;
-                s.op = op;
-                s.instance = TRD_WHOLE_OPERATOR;
-                s.config = c;
-                s.active_instances = inst[op][c];
-                s.items_in = (uint64_t)llround(u * w->rate[op][c] * 10 * inst[op][c]);
-                s.items_out = s.items_in;
-                s.bytes_out = s.items_out * 1000;
-                s.queue_start = s.queue_end = 50;
-                s.busy_s = u * 10 * inst[op][c];
-                s.utilisation = u;
-                assert_ok(ctx, trd_ctx_observe(ctx, &s, 1));
-            }
-}
 
 static uint32_t live_on(trd_ctx *ctx, uint32_t op, uint32_t config)
 {
@@ -138,8 +52,8 @@ static void assert_reason_contains(trd_ctx *ctx, const char *needle)
 /* A context with the chain loaded and three windows of the base workload observed. */
 static trd_ctx *warmed(test_alloc *a)
 {
-    trd_ctx *ctx = chain_ctx(a);
-    feed(ctx, &base, 0, 4);
+    trd_ctx *ctx = test_chain_ctx(a);
+    test_chain_feed(ctx, &test_chain_base, 0, 4);
     return ctx;
 }
 
@@ -168,7 +82,7 @@ static void test_waits_for_estimates_then_plans(void **state)
 {
     (void)state;
     test_alloc a;
-    trd_ctx *ctx = chain_ctx(&a);
+    trd_ctx *ctx = test_chain_ctx(&a);
     trd_plan *plan = NULL;
     assert_ok(ctx, trd_ctx_poll(ctx, 0, &plan));
     assert_null(plan);
@@ -177,8 +91,8 @@ static void test_waits_for_estimates_then_plans(void **state)
     assert_ok(ctx, trd_ctx_step_info(ctx, &info));
     assert_int_equal(info.steps, 0); /* waiting is not a step: the next poll tries again */
 
-    feed(ctx, &base, 0, 4);
-    assert_ok(ctx, trd_ctx_poll(ctx, 41 * S, &plan));
+    test_chain_feed(ctx, &test_chain_base, 0, 4);
+    assert_ok(ctx, trd_ctx_poll(ctx, 41 * TEST_S, &plan));
     assert_non_null(plan);
     /* b (10 items/s per instance) limits: the plan gives it most of the 16 cores. */
     assert_true(planned(plan, 1, TRD_NO_CONFIG) > 4);
@@ -193,7 +107,7 @@ static void test_waits_for_estimates_then_plans(void **state)
 
     /* While it is outstanding, no other plan comes (until plan_timeout_ms, 600 s). */
     trd_plan *again = NULL;
-    assert_ok(ctx, trd_ctx_poll(ctx, 640 * S, &again));
+    assert_ok(ctx, trd_ctx_poll(ctx, 640 * TEST_S, &again));
     assert_null(again);
     assert_reason_contains(ctx, "awaits its outcome");
     trd_plan_free(plan);
@@ -207,28 +121,28 @@ static void test_applied_then_no_churn(void **state)
     test_alloc a;
     trd_ctx *ctx = warmed(&a);
     trd_plan *plan = NULL;
-    assert_ok(ctx, trd_ctx_poll(ctx, 41 * S, &plan));
+    assert_ok(ctx, trd_ctx_poll(ctx, 41 * TEST_S, &plan));
     assert_non_null(plan);
     uint64_t id = trd_plan_id(plan);
-    assert_ok(ctx, trd_ctx_report_outcome(ctx, id, TRD_OUTCOME_APPLIED, 50 * S));
+    assert_ok(ctx, trd_ctx_report_outcome(ctx, id, TRD_OUTCOME_APPLIED, 50 * TEST_S));
     for (uint32_t op = 0; op < 3; op++)
         assert_int_equal(live_on(ctx, op, TRD_NO_CONFIG), planned(plan, op, TRD_NO_CONFIG));
-    assert_status(ctx, TRD_E_STALE, trd_ctx_report_outcome(ctx, id, TRD_OUTCOME_APPLIED, 51 * S));
+    assert_status(ctx, TRD_E_STALE, trd_ctx_report_outcome(ctx, id, TRD_OUTCOME_APPLIED, 51 * TEST_S));
     assert_error_contains(ctx, "is not outstanding");
-    assert_status(ctx, TRD_E_NOT_FOUND, trd_ctx_report_outcome(ctx, id + 5, TRD_OUTCOME_APPLIED, 51 * S));
-    assert_status(ctx, TRD_E_NOT_FOUND, trd_ctx_report_outcome(ctx, 0, TRD_OUTCOME_APPLIED, 51 * S));
-    assert_status(ctx, TRD_E_INVALID_ARG, trd_ctx_report_outcome(ctx, id, (trd_outcome)9, 51 * S));
+    assert_status(ctx, TRD_E_NOT_FOUND, trd_ctx_report_outcome(ctx, id + 5, TRD_OUTCOME_APPLIED, 51 * TEST_S));
+    assert_status(ctx, TRD_E_NOT_FOUND, trd_ctx_report_outcome(ctx, 0, TRD_OUTCOME_APPLIED, 51 * TEST_S));
+    assert_status(ctx, TRD_E_INVALID_ARG, trd_ctx_report_outcome(ctx, id, (trd_outcome)9, 51 * TEST_S));
 
     /* Same rates on the new deployment: the next step keeps it. */
-    feed(ctx, &base, 50, 4);
+    test_chain_feed(ctx, &test_chain_base, 50, 4);
     trd_plan *next = NULL;
-    assert_ok(ctx, trd_ctx_poll(ctx, 100 * S, &next)); /* not due yet: 59 s after the step */
+    assert_ok(ctx, trd_ctx_poll(ctx, 100 * TEST_S, &next)); /* not due yet: 59 s after the step */
     assert_null(next);
     trd_step_info info;
     assert_ok(ctx, trd_ctx_step_info(ctx, &info));
     assert_int_equal(info.steps, 1);
-    feed(ctx, &base, 90, 9);
-    assert_ok(ctx, trd_ctx_poll(ctx, 180 * S, &next));
+    test_chain_feed(ctx, &test_chain_base, 90, 9);
+    assert_ok(ctx, trd_ctx_poll(ctx, 180 * TEST_S, &next));
     assert_null(next);
     assert_ok(ctx, trd_ctx_step_info(ctx, &info));
     assert_int_equal(info.steps, 2);
@@ -247,16 +161,16 @@ static void test_failed_and_partial(void **state)
         test_alloc a;
         trd_ctx *ctx = warmed(&a);
         trd_plan *plan = NULL;
-        assert_ok(ctx, trd_ctx_poll(ctx, 41 * S, &plan));
+        assert_ok(ctx, trd_ctx_poll(ctx, 41 * TEST_S, &plan));
         assert_non_null(plan);
         uint32_t before = live_on(ctx, 1, TRD_NO_CONFIG);
         /* The host started two instances of b on machine 1 before things went wrong. */
-        trd_event up = {45 * S, trd_plan_id(plan), 0, 0, TRD_EVENT_INSTANCE_UP, 1, 0, 1, 0, TRD_NO_CONFIG, 2,
+        trd_event up = {45 * TEST_S, trd_plan_id(plan), 0, 0, TRD_EVENT_INSTANCE_UP, 1, 0, 1, 0, TRD_NO_CONFIG, 2,
                         TRD_WHOLE_OPERATOR};
         assert_ok(ctx, trd_ctx_report_event(ctx, &up));
         assert_int_equal(live_on(ctx, 1, TRD_NO_CONFIG), before); /* waits for the outcome */
         assert_ok(ctx, trd_ctx_report_outcome(ctx, trd_plan_id(plan),
-                                              partial ? TRD_OUTCOME_PARTIAL : TRD_OUTCOME_FAILED, 50 * S));
+                                              partial ? TRD_OUTCOME_PARTIAL : TRD_OUTCOME_FAILED, 50 * TEST_S));
         assert_int_equal(live_on(ctx, 1, TRD_NO_CONFIG), before + (partial ? 2 : 0));
         /* An event of a plan whose outcome is known changes nothing any more. */
         assert_ok(ctx, trd_ctx_report_event(ctx, &up));
@@ -274,19 +188,19 @@ static void test_timeout(void **state)
     trd_ctx *ctx = warmed(&a);
     assert_ok(ctx, trd_ctx_set_int(ctx, TRD_P_PLAN_TIMEOUT_MS, 300000));
     trd_plan *plan = NULL;
-    assert_ok(ctx, trd_ctx_poll(ctx, 41 * S, &plan));
+    assert_ok(ctx, trd_ctx_poll(ctx, 41 * TEST_S, &plan));
     assert_non_null(plan);
     uint64_t id = trd_plan_id(plan);
-    trd_event up = {45 * S, id, 0, 0, TRD_EVENT_INSTANCE_UP, 1, 0, 1, 0, TRD_NO_CONFIG, 1, TRD_WHOLE_OPERATOR};
+    trd_event up = {45 * TEST_S, id, 0, 0, TRD_EVENT_INSTANCE_UP, 1, 0, 1, 0, TRD_NO_CONFIG, 1, TRD_WHOLE_OPERATOR};
     assert_ok(ctx, trd_ctx_report_event(ctx, &up));
     trd_plan *next = NULL;
-    assert_ok(ctx, trd_ctx_poll(ctx, 340 * S, &next)); /* 299 s: still waiting */
+    assert_ok(ctx, trd_ctx_poll(ctx, 340 * TEST_S, &next)); /* 299 s: still waiting */
     assert_null(next);
     assert_int_equal(live_on(ctx, 1, TRD_NO_CONFIG), 4);
-    feed(ctx, &base, 300, 4);
-    assert_ok(ctx, trd_ctx_poll(ctx, 342 * S, &next)); /* 301 s: abandoned, and a step is due */
+    test_chain_feed(ctx, &test_chain_base, 300, 4);
+    assert_ok(ctx, trd_ctx_poll(ctx, 342 * TEST_S, &next)); /* 301 s: abandoned, and a step is due */
     assert_int_equal(live_on(ctx, 1, TRD_NO_CONFIG), 5);
-    assert_status(ctx, TRD_E_STALE, trd_ctx_report_outcome(ctx, id, TRD_OUTCOME_APPLIED, 343 * S));
+    assert_status(ctx, TRD_E_STALE, trd_ctx_report_outcome(ctx, id, TRD_OUTCOME_APPLIED, 343 * TEST_S));
     assert_non_null(next);
     assert_true(trd_plan_id(next) > id);
     trd_plan_free(next);
@@ -300,10 +214,10 @@ static void test_commit_makes_plans_stale(void **state)
     (void)state;
     test_alloc a;
     trd_ctx *ctx = warmed(&a);
-    trd_event up = {5 * S, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 2, 0, 1, 0, TRD_NO_CONFIG, 2, TRD_WHOLE_OPERATOR};
+    trd_event up = {5 * TEST_S, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 2, 0, 1, 0, TRD_NO_CONFIG, 2, TRD_WHOLE_OPERATOR};
     assert_ok(ctx, trd_ctx_report_event(ctx, &up));
     trd_plan *plan = NULL;
-    assert_ok(ctx, trd_ctx_poll(ctx, 41 * S, &plan));
+    assert_ok(ctx, trd_ctx_poll(ctx, 41 * TEST_S, &plan));
     assert_non_null(plan);
     uint32_t node;
     assert_ok(ctx, trd_ctx_add_node(ctx, "spare", &node));
@@ -311,12 +225,12 @@ static void test_commit_makes_plans_stale(void **state)
     assert_ok(ctx, trd_ctx_set_node_attr(ctx, node, TRD_NODE_MEMORY_BYTES, 8e9));
     assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
     assert_int_equal(live_on(ctx, 2, TRD_NO_CONFIG), 3); /* the event's two instances of c are still there */
-    assert_status(ctx, TRD_E_STALE, trd_ctx_report_outcome(ctx, trd_plan_id(plan), TRD_OUTCOME_APPLIED, 50 * S));
+    assert_status(ctx, TRD_E_STALE, trd_ctx_report_outcome(ctx, trd_plan_id(plan), TRD_OUTCOME_APPLIED, 50 * TEST_S));
     trd_step_info info;
     assert_ok(ctx, trd_ctx_step_info(ctx, &info));
     assert_int_equal(info.outstanding_plan, 0);
     trd_plan *next = NULL;
-    assert_ok(ctx, trd_ctx_poll(ctx, 52 * S, &next)); /* early: 11 s after the step, a commit happened */
+    assert_ok(ctx, trd_ctx_poll(ctx, 52 * TEST_S, &next)); /* early: 11 s after the step, a commit happened */
     assert_non_null(next);
     assert_int_equal(trd_plan_epoch(next), trd_ctx_model_epoch(ctx));
     trd_plan_free(next);
@@ -329,8 +243,8 @@ static void test_events(void **state)
 {
     (void)state;
     test_alloc a;
-    trd_ctx *ctx = chain_ctx(&a);
-    trd_event e = {100 * S, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 0, 0, 1, 0, TRD_NO_CONFIG, 1, 42};
+    trd_ctx *ctx = test_chain_ctx(&a);
+    trd_event e = {100 * TEST_S, 0, 0, 0, TRD_EVENT_INSTANCE_UP, 0, 0, 1, 0, TRD_NO_CONFIG, 1, 42};
     assert_ok(ctx, trd_ctx_report_event(ctx, &e));
     assert_int_equal(live_on(ctx, 0, TRD_NO_CONFIG), 2);
     e.kind = TRD_EVENT_INSTANCE_READY;
@@ -427,7 +341,7 @@ static void test_rolling_transition(void **state)
         assert_ok(ctx, trd_ctx_report_outcome(ctx, trd_plan_id(plan), TRD_OUTCOME_APPLIED, (uint64_t)(t * 1e9)));
         trd_plan_free(plan);
         rounds++;
-        feed(ctx, &base, t, 12);
+        test_chain_feed(ctx, &test_chain_base, t, 12);
         t += 121;
         if (rounds > 6)
             fail_msg("the transition did not finish");
@@ -469,7 +383,7 @@ static void test_deferred_transition_dropped(void **state)
         assert_int_equal(info.transition_config, k < 2 ? 1u : TRD_NO_CONFIG);
         if (k < 2)
             assert_int_equal(info.transition_deferrals, (uint32_t)k + 1);
-        feed(ctx, &base, t, 12);
+        test_chain_feed(ctx, &test_chain_base, t, 12);
         t += 121;
     }
     trd_ctx_free(ctx);
