@@ -691,8 +691,11 @@ typedef enum trd_estimate_source {
     TRD_ESTIMATE_NONE        = 0,   /* nothing usable yet                                                  */
     TRD_ESTIMATE_EMA         = 1,   /* EMA of filtered windows, before the GP has enough of them           */
     TRD_ESTIMATE_GP          = 2,   /* the Gaussian process at the workload asked about                    */
-    TRD_ESTIMATE_UTILISATION = 3    /* rate / utilisation of under-loaded windows: low confidence, used only
+    TRD_ESTIMATE_UTILISATION = 3,   /* rate / utilisation of under-loaded windows: low confidence, used only
                                        while no steady-state window exists                                 */
+    TRD_ESTIMATE_LOWER_BOUND = 4    /* the rate the operator achieved, never steady and with no trustworthy
+                                       utilisation (an asynchronous CPU operator, or below 1% busy): what it
+                                       did, not what it can do -- the last resort                           */
 } trd_estimate_source;
 
 /* An estimate with its provenance.  Frozen layout: 40 bytes. */

@@ -116,6 +116,42 @@ static uint32_t current_config(const trd__model *m, uint32_t op, uint32_t skip, 
     return best;
 }
 
+/* Instances of a device-sharing operator (0 < gpus < 1) per device they occupy in the live deployment: the
+ * observe layer measures what one instance does, the scheduler wants what a whole device does (trd_rate), and
+ * time-sliced instances each get the device for 1/k of the time.  1 for other operators, and while none runs
+ * (then the rate seen came from a time the instances had devices to themselves, as far as anyone knows). */
+static double instances_per_device(const trd__model *m, uint32_t op)
+{
+    const trd__operator *o = &m->ops[op];
+    double g = trd__op_get(o, TRD_OP_GPUS);
+    if (!(g > 0 && g < 1))
+        return 1;
+    double instances = 0, devices = 0;
+    for (size_t q = 0; q < m->n_placements; q++) {
+        const trd__placement *p = &m->placements[q];
+        if (p->op != op)
+            continue;
+        /* Each entry's instances share their machine's devices with the op's other entries there; entries are
+         * counted per machine once. */
+        int first = 1;
+        for (size_t r = 0; r < q && first; r++)
+            first = !(m->placements[r].op == op && m->placements[r].node == p->node &&
+                      m->placements[r].member == p->member);
+        if (!first)
+            continue;
+        double here = 0;
+        for (size_t r = q; r < m->n_placements; r++)
+            if (m->placements[r].op == op && m->placements[r].node == p->node && m->placements[r].member == p->member)
+                here += m->placements[r].instances;
+        const trd__node *n = &m->nodes[p->node];
+        double share = trd__op_device_share(o, n);
+        double used = fmin(trd__node_get(n, TRD_NODE_GPUS), ceil(here * share - 1e-9));
+        instances += here;
+        devices += used > 0 ? used : 1;
+    }
+    return devices > 0 && instances > 0 ? instances / devices : 1;
+}
+
 /* A rate the observe layer can vouch for: a GP, or an EMA of at least three windows. */
 static int measured(int source, uint32_t points)
 {
@@ -152,17 +188,18 @@ static size_t gather_rates(trd_ctx *ctx, trd__learned *learned, trd_rate *rates,
         }
         l->last_rate = mean;
         l->last_rate_config = cur;
+        double per_device = instances_per_device(m, op);
         trd_rate *r = &rates[op];
         memset(r, 0, sizeof *r);
         r->op = op;
-        r->items_per_s = mean;
+        r->items_per_s = mean * per_device;
         r->candidate_config = TRD_NO_CONFIG;
         if (t->active && t->target != cur) {
             double cm, csd, cn;
             uint32_t cp;
             int cs = trd__observe_estimate(&ctx->observe, op, t->target, NULL, &cm, &csd, &cn, &cp);
             r->candidate_config = t->target;
-            r->candidate_items_per_s = measured(cs, cp) && cm > 0 ? cm : t->predicted;
+            r->candidate_items_per_s = (measured(cs, cp) && cm > 0 ? cm : t->predicted) * per_device;
             if (!(r->candidate_items_per_s > 0))
                 r->candidate_config = TRD_NO_CONFIG;
         }

@@ -252,13 +252,15 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
         st->rejected_progress++;
         return;
     }
+    ema(&e->raw_ema, &e->raw_dev, &e->raw_n, y, p->ema_alpha);
     const trd__operator *o = &m->ops[w->op];
     if (util < p->tau_u) {
         st->rejected_utilisation++;
         /* Busy fraction of a synchronous operator, device utilisation of an accelerator one: trustworthy, so
          * rate / utilisation still bounds the capacity.  Not for asynchronous CPU operators. */
         int trustworthy = trd__op_get(o, TRD_OP_ASYNC) == 0 || trd__op_get(o, TRD_OP_GPUS) > 0;
-        if (p->util_capacity && trustworthy && util >= 0.05)
+        /* Down to 1%: below, y / util amplifies the noise of a few items a hundredfold. */
+        if (p->util_capacity && trustworthy && util >= 0.01)
             ema(&e->util_ema, &e->util_dev, &e->util_n, y / util, p->ema_alpha);
         return;
     }
@@ -520,6 +522,12 @@ int trd__observe_estimate(trd__observe *obs, uint32_t op, uint32_t config, const
         *stddev = 1.25 * e->util_dev;
         *points = (uint32_t)e->util_n;
         return TRD__SRC_UTILISATION;
+    }
+    if (e->raw_n > 0) {
+        *mean = e->raw_ema;
+        *stddev = 1.25 * e->raw_dev;
+        *points = (uint32_t)e->raw_n;
+        return TRD__SRC_LOWER_BOUND;
     }
     return TRD__SRC_NONE;
 }

@@ -43,7 +43,7 @@ typedef struct trd__observe_params {
     int util_capacity;
 } trd__observe_params;
 
-enum { TRD__SRC_NONE = 0, TRD__SRC_EMA = 1, TRD__SRC_GP = 2, TRD__SRC_UTILISATION = 3 };
+enum { TRD__SRC_NONE = 0, TRD__SRC_EMA = 1, TRD__SRC_GP = 2, TRD__SRC_UTILISATION = 3, TRD__SRC_LOWER_BOUND = 4 };
 
 #define TRD__OUTLIER_STREAK_MAX 64
 
@@ -64,6 +64,10 @@ typedef struct trd__estimator {
     /* EMA of stage-1-accepted rates, and of rate / utilisation for trustworthy low-utilisation windows. */
     double ema, ema_dev, util_ema, util_dev;
     uint64_t ema_n, util_n;
+    /* EMA of the rate of every window that made progress, steady or not: what the operator did, a lower bound
+     * of what it can do -- the last resort, so that an operator that is never busy enough still has a rate. */
+    double raw_ema, raw_dev;
+    uint64_t raw_n;
     /* Accepted points in arrival order: log1p features and rates. */
     double *px, *py;
     size_t np, cap;
