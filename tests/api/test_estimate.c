@@ -184,19 +184,26 @@ static void test_utilisation_capacity(void **state)
     assert_ok(ctx, trd_ctx_estimate_detail(ctx, 0, TRD_CURRENT_CONFIG, NULL, 0, &e));
     assert_int_equal(e.source, TRD_ESTIMATE_UTILISATION);
     assert_close(e.items_per_s, capacity(8), 1e-3);
-    /* ... but not for an asynchronous CPU operator, whose busy time says nothing about its capacity. */
+    /* ... but not for an asynchronous CPU operator, whose busy time says nothing about its capacity: what it
+     * did is all there is, a lower bound. */
     win w = {100, 0.5, 10, 10, 0};
-    assert_ok(ctx, feed(ctx, 1, 0, 0, w));
-    assert_ok(ctx, feed(ctx, 1, 0, 10, w));
+    assert_ok(ctx, feed(ctx, 1, 0, 20, w)); /* after op 0's windows: earlier ones would be late */
+    assert_ok(ctx, feed(ctx, 1, 0, 30, w));
+    trd_observe_stats st;
+    assert_ok(ctx, trd_ctx_observe_stats(ctx, 1, &st));
     assert_ok(ctx, trd_ctx_estimate_detail(ctx, 1, TRD_CURRENT_CONFIG, NULL, 0, &e));
-    assert_int_equal(e.source, TRD_ESTIMATE_NONE);
-    /* Disabled by its parameter. */
+    assert_int_equal(st.late_samples, 0);
+    assert_int_equal(st.rejected_utilisation, 1);
+    assert_int_equal(e.source, TRD_ESTIMATE_LOWER_BOUND);
+    assert_close(e.items_per_s, 100, 1e-9);
+    /* Disabled by its parameter: the lower bound again. */
     assert_ok(ctx, trd_ctx_set_int(ctx, TRD_P_OBSERVE_UTIL_CAPACITY, 0));
     assert_ok(ctx, trd_ctx_invalidate(ctx, 0, TRD_ALL_CONFIGS));
-    assert_ok(ctx, feed(ctx, 0, 0, 20, half));
-    assert_ok(ctx, feed(ctx, 0, 0, 30, half));
+    assert_ok(ctx, feed(ctx, 0, 0, 40, half));
+    assert_ok(ctx, feed(ctx, 0, 0, 50, half));
     assert_ok(ctx, trd_ctx_estimate_detail(ctx, 0, TRD_CURRENT_CONFIG, NULL, 0, &e));
-    assert_int_equal(e.source, TRD_ESTIMATE_NONE);
+    assert_int_equal(e.source, TRD_ESTIMATE_LOWER_BOUND);
+    assert_close(e.items_per_s, 0.5 * capacity(8), 1e-3);
     trd_ctx_free(ctx);
 }
 
