@@ -80,6 +80,15 @@ static void fit_hyper(trd__observe *obs, const trd__observe_params *p, trd__esti
     trd__gp_fit_opts o = trd__gp_fit_defaults();
     o.restarts = restarts;
     o.optimiser = p->optimiser;
+    if (restarts == 0 && e->gp_on) {
+        /* A periodic refit from the current optimum follows the data a few points further: polishing the
+         * likelihood to 1e-5 there buys nothing the next refit would not redo, and costs most of observe's
+         * time (bench/control_step).  Stop when no direction gains 0.05 nats per log unit, or the likelihood
+         * moves by less than 1e-4 of itself. */
+        o.grad_tol = 0.05;
+        o.ftol = 1e-4;
+        o.max_iter = 30;
+    }
     if (trd__gp_fit(&e->gp, &o, &obs->rng) == TRD_OK)
         obs->ops[e->op].stats.gp_fits++;
 }
@@ -149,14 +158,45 @@ static void reload(trd__estimator *e)
  * went, fits again from there.  A fit that cannot get memory keeps the previous hyper-parameters. */
 static void refit(trd__observe *obs, const trd__observe_params *p, trd__estimator *e, unsigned restarts)
 {
+    trd__gp_hyper before = e->gp.h;
+    int was_on = e->gp_on;
     reload(e);
+    if (restarts == 0 && was_on && e->gp.factored) {
+        /* A periodic refit first asks whether the current hyper-parameters still sit at the top of the
+         * likelihood of the moved data: if no direction gains a nat per log unit, a fit would gain next to
+         * nothing, so it is skipped (one likelihood evaluation instead of a fit's dozens) and the next check
+         * waits twice as long.  Refits dominate observe's cost (bench/control_step). */
+        double lml, grad[TRD__GP_MAX_DIM + 2], steep = 0;
+        if (trd__gp_lml_gradient(&e->gp, &lml, grad) == TRD_OK) {
+            for (uint32_t d = 0; d < e->dim + 2; d++)
+                steep = fmax(steep, fabs(grad[d]));
+            if (steep < 1.0) {
+                e->since_refit = 0;
+                e->refit_interval = e->refit_interval * 2 < 8 * p->refit_every ? e->refit_interval * 2
+                                                                                 : 8 * p->refit_every;
+                return;
+            }
+        }
+    }
     fit_hyper(obs, p, e, restarts);
-    if (e->gp.factored && purge_outliers(obs, p, e) > 0) {
+    size_t purged = e->gp.factored ? purge_outliers(obs, p, e) : 0;
+    if (purged > 0) {
         reload(e);
         fit_hyper(obs, p, e, 0);
     }
     e->gp_on = e->gp.factored && e->np > 0;
     e->since_refit = 0;
+    /* A refit that leaves every hyper-parameter within 10% (0.1 in log units) found the same model: the next
+     * one can wait twice as long (refits dominate observe's cost: bench/control_step).  Anything else -- a
+     * first fit, a shift (restarts), purged outliers, a real move -- brings the interval back. */
+    double moved = 0;
+    for (uint32_t d = 0; d < e->dim; d++)
+        moved = fmax(moved, fabs(e->gp.h.log_ls[d] - before.log_ls[d]));
+    moved = fmax(moved, fmax(fabs(e->gp.h.log_sf2 - before.log_sf2), fabs(e->gp.h.log_sn2 - before.log_sn2)));
+    if (was_on && restarts == 0 && purged == 0 && moved < 0.1)
+        e->refit_interval = e->refit_interval * 2 < 8 * p->refit_every ? e->refit_interval * 2 : 8 * p->refit_every;
+    else
+        e->refit_interval = p->refit_every;
 }
 
 /* Index of the point to evict when the store is full: the oldest one that is not alone in its neighbourhood
@@ -201,7 +241,7 @@ static void accept_point(trd__observe *obs, const trd__observe_params *p, trd__e
     }
     /* Periodic refits start from the current optimum only: between two of them the data moved by
      * refit_every points, and random restarts would cost several fits' worth each time. */
-    if (++e->since_refit >= p->refit_every) {
+    if (++e->since_refit >= (e->refit_interval ? e->refit_interval : p->refit_every)) {
         refit(obs, p, e, 0);
         return;
     }

@@ -75,6 +75,8 @@ typedef struct trd__estimator {
     int gp_on;
     double mu[TRD_MAX_FEATURES], sd[TRD_MAX_FEATURES]; /* standardisation of log1p features at the last fit */
     size_t since_refit;
+    size_t refit_interval; /* accepted windows between periodic refits: refit_every, doubled (up to 8 x) each
+                              time a refit left the hyper-parameters where they were */
     trd__kernel kernel;
     /* Windows stage 2 rejected in a row, kept so that a streak can be admitted as a whole. */
     double streak_x[TRD__OUTLIER_STREAK_MAX][TRD_MAX_FEATURES], streak_y[TRD__OUTLIER_STREAK_MAX];

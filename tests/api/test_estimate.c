@@ -111,7 +111,9 @@ static void test_ema_then_gp(void **state)
     assert_ok(ctx, trd_ctx_observe_stats(ctx, 0, &s));
     assert_int_equal(s.windows, 31);
     assert_int_equal(s.accepted, 31);
-    assert_true(s.gp_fits >= 3); /* the first fit at 8, then every 10 accepted */
+    /* The first fit at 8; the periodic ones (every 10 accepted) run only where the likelihood has moved away
+     * from the current hyper-parameters, which on this noise-free workload it may not have. */
+    assert_true(s.gp_fits >= 1 && s.gp_fits <= 3);
     trd_ctx_free(ctx);
 }
 
