@@ -17,7 +17,10 @@
 #include "gp/kernel.h"
 #include "trident.h"
 
-#define TRD__GP_MAX_DIM TRD_MAX_FEATURES
+/* Inputs per point: the observe layer's workload features (TRD_MAX_FEATURES) and the adapt layer's encoded
+ * configs (one dimension per numeric knob, one per choice of a one-hot categorical knob). */
+#define TRD__GP_MAX_DIM 16
+_Static_assert(TRD__GP_MAX_DIM >= TRD_MAX_FEATURES, "the GP must take every workload feature");
 
 typedef struct trd__gp_hyper {
     double log_ls[TRD__GP_MAX_DIM]; /* natural logs of the length scales */

@@ -28,6 +28,7 @@
 
 #define LOG_2PI 1.8378770664093453
 #define MAX_PARAMS (TRD__GP_MAX_DIM + 2)
+_Static_assert(MAX_PARAMS <= TRD__BOXMIN_MAX, "boxmin must hold every hyper-parameter");
 #define FIT_JITTER 1e-10
 #define BAD_OBJECTIVE 1e100 /* -LML where the matrix is not positive definite: finite, so line searches back off */
 
