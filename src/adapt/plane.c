@@ -1,0 +1,78 @@
+/* plane.c -- see plane.h. */
+#include "adapt/plane.h"
+
+#include <string.h>
+
+#include "common/linalg.h"
+
+/* Prior sd of a slope (log throughput across a knob's range) and of the residual.  Their ratio sets the ridge,
+ * lambda = 0.01; their scale sets how uncertain an unexplored direction looks: a knob no probe has varied has
+ * a slope sd of SIGMA / sqrt(lambda) = 0.5, a factor of 1.6 in throughput across its range.  Larger values
+ * (TAU 1-2, SIGMA 0.1-0.2) explored more and converged no better in bench/adapt_bo. */
+#define TAU 0.5
+#define SIGMA 0.05
+#define LAMBDA (SIGMA * SIGMA / (TAU * TAU))
+
+void trd__plane_zero(trd__plane *p, size_t dim)
+{
+    memset(p, 0, sizeof *p);
+    p->dim = dim;
+}
+
+void trd__plane_fit(trd__plane *p, size_t dim, size_t n, const double *X, const double *y)
+{
+    trd__plane_zero(p, dim);
+    if (n == 0)
+        return;
+    double ym = 0, r[TRD__GP_MAX_DIM] = {0};
+    for (size_t i = 0; i < n; i++) {
+        ym += y[i] / (double)n;
+        for (size_t d = 0; d < dim; d++)
+            p->xm[d] += X[i * dim + d] / (double)n;
+    }
+    for (size_t a = 0; a < dim; a++) {
+        for (size_t c = 0; c <= a; c++) {
+            double s = a == c ? LAMBDA : 0;
+            for (size_t i = 0; i < n; i++)
+                s += (X[i * dim + a] - p->xm[a]) * (X[i * dim + c] - p->xm[c]);
+            p->L[a * dim + c] = s;
+        }
+        for (size_t i = 0; i < n; i++)
+            r[a] += (X[i * dim + a] - p->xm[a]) * (y[i] - ym);
+    }
+    p->b[0] = ym;
+    /* Positive definite by the ridge; a failure would need non-finite inputs, and leaves a level plane. */
+    if (dim == 0 || trd__chol(p->L, dim, dim) != 0) {
+        memset(p->L, 0, sizeof p->L);
+        return;
+    }
+    double s[TRD__GP_MAX_DIM];
+    memcpy(s, r, dim * sizeof *s);
+    trd__chol_solve_lower(p->L, dim, dim, s);
+    trd__chol_solve_upper(p->L, dim, dim, s);
+    for (size_t d = 0; d < dim; d++) {
+        p->b[1 + d] = s[d];
+        p->b[0] -= s[d] * p->xm[d];
+    }
+}
+
+double trd__plane_mean(const trd__plane *p, const double *x)
+{
+    double t = p->b[0];
+    for (size_t d = 0; d < p->dim; d++)
+        t += p->b[1 + d] * x[d];
+    return t;
+}
+
+double trd__plane_var(const trd__plane *p, const double *x)
+{
+    if (p->dim == 0 || p->L[0] == 0)
+        return 0;
+    double v[TRD__GP_MAX_DIM], s = 0;
+    for (size_t d = 0; d < p->dim; d++)
+        v[d] = x[d] - p->xm[d];
+    trd__chol_solve_lower(p->L, p->dim, p->dim, v);
+    for (size_t d = 0; d < p->dim; d++)
+        s += v[d] * v[d];
+    return SIGMA * SIGMA * s;
+}
