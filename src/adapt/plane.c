@@ -5,13 +5,14 @@
 
 #include "common/linalg.h"
 
-/* Prior sd of a slope (log throughput across a knob's range) and of the residual.  Their ratio sets the ridge,
- * lambda = 0.01; their scale sets how uncertain an unexplored direction looks: a knob no probe has varied has
- * a slope sd of SIGMA / sqrt(lambda) = 0.5, a factor of 1.6 in throughput across its range.  Larger values
- * (TAU 1-2, SIGMA 0.1-0.2) explored more and converged no better in bench/adapt_bo. */
-#define TAU 0.5
-#define SIGMA 0.05
-#define LAMBDA (SIGMA * SIGMA / (TAU * TAU))
+/* lambda = (residual sd / slope prior sd)^2 = 0.01: with inputs in [0, 1] and outputs in log units, a slope
+ * of 1 costs as much as a residual of 0.1 at ten points.  The residual sd is estimated from the fit, at least
+ * S_MIN: then a knob no probe has varied has a slope sd of s / sqrt(lambda) >= 0.3 (35% across its range),
+ * more where the plane fits the data badly.  A fixed residual sd of 0.05 instead kept expected improvement
+ * near 1% on a flat response for 20 probes (tests/unit/test_bo.c, early stop); floors of 0.01-0.05 converged
+ * equally well in bench/adapt_bo. */
+#define LAMBDA 0.01
+#define S_MIN 0.03
 
 void trd__plane_zero(trd__plane *p, size_t dim)
 {
@@ -25,6 +26,7 @@ void trd__plane_fit(trd__plane *p, size_t dim, size_t n, const double *X, const 
     if (n == 0)
         return;
     double ym = 0, r[TRD__GP_MAX_DIM] = {0};
+    p->s2 = S_MIN * S_MIN;
     for (size_t i = 0; i < n; i++) {
         ym += y[i] / (double)n;
         for (size_t d = 0; d < dim; d++)
@@ -54,6 +56,12 @@ void trd__plane_fit(trd__plane *p, size_t dim, size_t n, const double *X, const 
         p->b[1 + d] = s[d];
         p->b[0] -= s[d] * p->xm[d];
     }
+    double ss = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = y[i] - trd__plane_mean(p, X + i * dim);
+        ss += e * e;
+    }
+    p->s2 = ss / (double)n > S_MIN * S_MIN ? ss / (double)n : S_MIN * S_MIN;
 }
 
 double trd__plane_mean(const trd__plane *p, const double *x)
@@ -74,5 +82,5 @@ double trd__plane_var(const trd__plane *p, const double *x)
     trd__chol_solve_lower(p->L, p->dim, p->dim, v);
     for (size_t d = 0; d < p->dim; d++)
         s += v[d] * v[d];
-    return SIGMA * SIGMA * s;
+    return p->s2 * s;
 }
