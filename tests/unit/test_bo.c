@@ -71,6 +71,14 @@ static trd__bo_params params(void)
     return p;
 }
 
+/* An optimiser over knobs3 with a 4 GiB cap. */
+static void open_bo(fixture *f, trd__bo *bo, const trd__bo_params *p)
+{
+    trd__knob k[3];
+    knobs3(k);
+    assert_int_equal(trd__bo_init(bo, &f->alloc, k, 3, 4 * GIB, p), TRD_OK);
+}
+
 /* Probes until the optimiser stops or `max` evaluations; OOM beyond the cap.  Returns the evaluations. */
 static size_t drive(trd__bo *bo, double mem_scale, size_t max)
 {
@@ -205,11 +213,9 @@ static void test_log_tails(void **state)
 static void test_safe_initial_design(void **state)
 {
     fixture *f = *state;
-    trd__knob k[3];
-    knobs3(k);
     trd__bo_params p = params();
     trd__bo bo;
-    assert_int_equal(trd__bo_init(&bo, &f->alloc, k, 3, 4 * GIB, &p), TRD_OK);
+    open_bo(f, &bo, &p);
     double c[3];
     int done;
     assert_int_equal(trd__bo_next(&bo, c, &done), TRD_OK);
@@ -237,11 +243,9 @@ static void test_safe_initial_design(void **state)
 static void test_oom_marks_dominating_configs(void **state)
 {
     fixture *f = *state;
-    trd__knob k[3];
-    knobs3(k);
     trd__bo_params p = params();
     trd__bo bo;
-    assert_int_equal(trd__bo_init(&bo, &f->alloc, k, 3, 4 * GIB, &p), TRD_OK);
+    open_bo(f, &bo, &p);
     double d[3] = {16, 0, 0}, oom[3] = {128, 1, 0};
     assert_int_equal(trd__bo_report(&bo, d, thr_of(d), mem_of(d, 1)), TRD_OK);
     assert_int_equal(trd__bo_report_oom(&bo, oom), TRD_OK);
@@ -307,11 +311,9 @@ static void test_run_never_reproposes(void **state)
 static void test_early_stop(void **state)
 {
     fixture *f = *state;
-    trd__knob k[3];
-    knobs3(k);
     trd__bo_params p = params();
     trd__bo bo;
-    assert_int_equal(trd__bo_init(&bo, &f->alloc, k, 3, 4 * GIB, &p), TRD_OK);
+    open_bo(f, &bo, &p);
     size_t used = 0;
     for (; used < 30; used++) {
         double c[3];
@@ -333,11 +335,9 @@ static void test_early_stop(void **state)
 static void test_recommendation(void **state)
 {
     fixture *f = *state;
-    trd__knob k[3];
-    knobs3(k);
     trd__bo_params p = params();
     trd__bo bo;
-    assert_int_equal(trd__bo_init(&bo, &f->alloc, k, 3, 4 * GIB, &p), TRD_OK);
+    open_bo(f, &bo, &p);
     double c[3], pred, pof;
     assert_int_equal(trd__bo_recommend(&bo, c, &pred, &pof), TRD_E_STATE);
     double a[3] = {16, 0, 0}, b[3] = {64, 1, 0}, over[3] = {128, 1, 0}, slow[3] = {32, 2, 0};
@@ -356,11 +356,9 @@ static void test_recommendation(void **state)
 static void test_invalid_input_changes_nothing(void **state)
 {
     fixture *f = *state;
-    trd__knob k[3];
-    knobs3(k);
     trd__bo_params p = params();
     trd__bo bo;
-    assert_int_equal(trd__bo_init(&bo, &f->alloc, k, 3, 4 * GIB, &p), TRD_OK);
+    open_bo(f, &bo, &p);
     double c[3];
     int done;
     assert_int_equal(trd__bo_next(&bo, c, &done), TRD_OK);
@@ -389,6 +387,8 @@ static void test_invalid_input_changes_nothing(void **state)
     trd__bo_free(&bo);
 
     /* Bad parameters and caps. */
+    trd__knob k[3];
+    knobs3(k);
     trd__bo_params q = params();
     q.eta = 1.5;
     assert_int_equal(trd__bo_init(&bo, &f->alloc, k, 3, 4 * GIB, &q), TRD_E_INVALID_ARG);
@@ -460,11 +460,9 @@ static void test_warm_start(void **state)
  * ends, and nothing leaks. */
 static void run_with_failure(fixture *f, size_t fail_at, double *out_cfg, size_t *failures)
 {
-    trd__knob k[3];
-    knobs3(k);
     trd__bo_params p = params();
     trd__bo bo;
-    assert_int_equal(trd__bo_init(&bo, &f->alloc, k, 3, 4 * GIB, &p), TRD_OK);
+    open_bo(f, &bo, &p);
     size_t base = f->stats.calls;
     f->stats.fail_at = fail_at ? base + fail_at : 0;
     for (int e = 0; e < 12; e++) {
