@@ -607,9 +607,10 @@ int main(int argc, char **argv)
     for (size_t s = 0; s < N_SCEN; s++)
         main_rows[s] = run_seeds(&scenarios[s], &def, seg_len, seeds, 1);
 
-    printf("Online regime detection, defaults (tau_d %.2g, L_max %zu, scale floor %.2g, window %zu, dominance "
-           "%.2g): seeds 1-%d, %zu observations per segment, %d observations per 10 s window\n\n",
-           def.tau_d, def.max_regimes, def.scale_floor, def.window, def.dominance, seeds, seg_len, OBS_PER_WINDOW);
+    printf("Online regime detection (tau_d %.2g in %s, L_max %zu, window %zu, dominance %.2g, trigger share %.2g): "
+           "seeds 1-%d, %zu observations per segment, %d observations per 10 s window\n\n",
+           def.tau_d, def.standardise ? "standardised log1p units" : "log1p units", def.max_regimes, def.window,
+           def.dominance, def.min_share, seeds, seg_len, OBS_PER_WINDOW);
     printf("| scenario | purity (worst) | ARI (worst) | k-means purity / ARI | delay, windows: worst (mean) | "
            "trigger delay, worst | false triggers / triggers | spurious dominance changes | regimes at end | us per observation |\n"
            "|---|---|---|---|---|---|---|---|---|---|\n");

@@ -6,13 +6,15 @@
 #include "common/linalg.h"
 
 /* lambda = (residual sd / slope prior sd)^2 = 0.01: with inputs in [0, 1] and outputs in log units, a slope
- * of 1 costs as much as a residual of 0.1 at ten points.  The residual sd is estimated from the fit, at least
- * S_MIN: then a knob no probe has varied has a slope sd of s / sqrt(lambda) >= 0.3 (35% across its range),
- * more where the plane fits the data badly.  A fixed residual sd of 0.05 instead kept expected improvement
- * near 1% on a flat response for 20 probes (tests/unit/test_bo.c, early stop); floors of 0.01-0.05 converged
- * equally well in bench/adapt_bo. */
+ * of 1 costs as much as a residual of 0.1 at ten points.  The residual sd s is the fit's own, clamped to
+ * [S_MIN, S_MAX]: a knob no probe has varied then has a slope sd of s / sqrt(lambda), 0.3-0.5 in log
+ * throughput across its range.  Measured in bench/adapt_bo and tests/unit/test_bo.c: a fixed s of 0.05 kept
+ * expected improvement near 1% on a flat response for 20 probes (now 8 after the design); an unclamped s
+ * (up to 0.3 where a plane fits a saturating surface badly) explored so much that fewer runs reached 0.95 of
+ * the best within 15 probes (85% against 88%); a plane without variance left unvaried knobs unexplored. */
 #define LAMBDA 0.01
 #define S_MIN 0.03
+#define S_MAX 0.05
 
 void trd__plane_zero(trd__plane *p, size_t dim)
 {
@@ -61,7 +63,8 @@ void trd__plane_fit(trd__plane *p, size_t dim, size_t n, const double *X, const 
         double e = y[i] - trd__plane_mean(p, X + i * dim);
         ss += e * e;
     }
-    p->s2 = ss / (double)n > S_MIN * S_MIN ? ss / (double)n : S_MIN * S_MIN;
+    double s2 = ss / (double)n;
+    p->s2 = s2 < S_MIN * S_MIN ? S_MIN * S_MIN : s2 > S_MAX * S_MAX ? S_MAX * S_MAX : s2;
 }
 
 double trd__plane_mean(const trd__plane *p, const double *x)

@@ -1,7 +1,7 @@
 /* plane.h -- a linear mean for a Gaussian process: Bayesian linear regression y = b0 + b.x + e over GP inputs
  * in [0, 1], with a Gaussian prior on the slopes whose scale is a fixed multiple of the residual noise; the
  * intercept is free.  The posterior mean of b is ridge regression with a fixed lambda, and the posterior
- * covariance s^2 (Xc^T Xc + lambda I)^-1, with s^2 the residual variance of the fit (floored), gives the mean's
+ * covariance s^2 (Xc^T Xc + lambda I)^-1, with s^2 the residual variance of the fit (clamped), gives the mean's
  * own uncertainty at a new x, which the GP's variance alone lacks: with as few points as inputs the plane fits them exactly, the GP is left with nothing, and a
  * direction no probe has varied would otherwise look perfectly known (universal kriging's correction). */
 #ifndef TRD_ADAPT_PLANE_H
