@@ -102,8 +102,6 @@ void trd__bo_free(trd__bo *bo)
 
 /* ---- surrogates ---- */
 
-/* ---- prior means ---- */
-
 double trd__bo_prior_m(const trd__bo *bo, const double *cfg)
 {
     if (!bo->p.memory_prior || bo->anchor == SIZE_MAX)
@@ -362,18 +360,10 @@ trd_status trd__bo_warm_start(trd__bo *bo, const trd__bo *from)
         return TRD_E_STATE;
     /* The source's best measured configs within its limit, best first. */
     size_t K = bo->space.n, idx[TRD__BO_WARM], n = 0;
-    for (size_t i = 0; i < from->n; i++) {
-        if (from->oom[i] || (from->p.constrained && from->mem[i] > from->limit_bytes))
-            continue;
-        size_t at = n < TRD__BO_WARM ? n++ : TRD__BO_WARM;
-        while (at > 0 && from->thr[idx[at - 1]] < from->thr[i]) {
-            if (at < TRD__BO_WARM)
-                idx[at] = idx[at - 1];
-            at--;
-        }
-        if (at < TRD__BO_WARM)
-            idx[at] = i;
-    }
+    double thr[TRD__BO_WARM];
+    for (size_t i = 0; i < from->n; i++)
+        if (!from->oom[i] && (!from->p.constrained || from->mem[i] <= from->limit_bytes))
+            n = trd__bo_top_insert(idx, thr, n, TRD__BO_WARM, i, from->thr[i]);
     if (n == 0)
         return TRD_E_STATE;
     for (size_t j = 0; j < n; j++)

@@ -220,23 +220,9 @@ static void neighbours(const trd__space *sp, const double *base, visit_fn f, voi
 static size_t top_evaluations(trd__bo *bo, size_t *idx, double *mu, size_t n_top)
 {
     size_t n = 0;
-    for (size_t i = 0; i < bo->n; i++) {
-        if (!feasible_eval(bo, i))
-            continue;
-        double m = posterior(bo, bo->cfg + i * bo->space.n).mu;
-        size_t at = n < n_top ? n++ : n_top;
-        while (at > 0 && mu[at - 1] < m) {
-            if (at < n_top) {
-                idx[at] = idx[at - 1];
-                mu[at] = mu[at - 1];
-            }
-            at--;
-        }
-        if (at < n_top) {
-            idx[at] = i;
-            mu[at] = m;
-        }
-    }
+    for (size_t i = 0; i < bo->n; i++)
+        if (feasible_eval(bo, i))
+            n = trd__bo_top_insert(idx, mu, n, n_top, i, posterior(bo, bo->cfg + i * bo->space.n).mu);
     return n;
 }
 
