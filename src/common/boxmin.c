@@ -1,4 +1,4 @@
-/* boxmin.c -- see boxmin.h.  Dense BFGS: with n <= 16 the n x n inverse Hessian costs nothing next to one
+/* boxmin.c -- see boxmin.h.  Dense BFGS: with n <= 18 the n x n inverse Hessian costs nothing next to one
  * evaluation of the functions we minimise. */
 #include "common/boxmin.h"
 

@@ -1,4 +1,4 @@
-/* boxmin.h -- minimisation of a smooth function of a few variables (n <= 16) inside a box.
+/* boxmin.h -- minimisation of a smooth function of a few variables (n <= 18) inside a box.
  *
  * A projected quasi-Newton method: BFGS on the inverse Hessian, directions restricted to the variables not
  * held at a bound by their gradient, a projected backtracking line search that tries the quasi-Newton step
@@ -10,7 +10,8 @@
 
 #include <stddef.h>
 
-#define TRD__BOXMIN_MAX 16
+/* 18: the hyper-parameters of a Gaussian process over 16 inputs (16 length scales, signal and noise). */
+#define TRD__BOXMIN_MAX 18
 
 /* Returns f(x) and writes its gradient to g. */
 typedef double (*trd__boxmin_fn)(void *user, const double *x, double *g);

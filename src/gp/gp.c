@@ -59,18 +59,25 @@ void trd__gp_clear(trd__gp *gp)
 }
 
 /* Output normalisation as scikit-learn's normalize_y: mean and population standard deviation, with a scale
- * of 1 when the outputs are (numerically) constant. */
-static void normalise(trd__gp *gp)
+ * of 1 when the outputs are (numerically) constant; with zero_mean the deviation is taken from 0. */
+void trd__gp_normalisation(const trd__gp *gp, double *mean_out, double *scale_out)
 {
     double mean = 0, var = 0;
-    for (size_t i = 0; i < gp->n; i++)
-        mean += gp->y[i];
-    mean = gp->n ? mean / (double)gp->n : 0;
+    if (!gp->zero_mean) {
+        for (size_t i = 0; i < gp->n; i++)
+            mean += gp->y[i];
+        mean = gp->n ? mean / (double)gp->n : 0;
+    }
     for (size_t i = 0; i < gp->n; i++)
         var += (gp->y[i] - mean) * (gp->y[i] - mean);
     double sd = gp->n ? sqrt(var / (double)gp->n) : 0;
-    gp->y_mean = mean;
-    gp->y_scale = sd < 10 * 2.220446049250313e-16 ? 1 : sd;
+    *mean_out = mean;
+    *scale_out = sd < 10 * 2.220446049250313e-16 ? 1 : sd;
+}
+
+static void normalise(trd__gp *gp)
+{
+    trd__gp_normalisation(gp, &gp->y_mean, &gp->y_scale);
 }
 
 /* Squared scaled distance between two inputs. */

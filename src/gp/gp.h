@@ -1,7 +1,8 @@
 /* gp.h -- Gaussian-process regression for the observe and adapt layers.
  *
  * Model: y = f(x) + noise, f ~ GP(c, sf2 * m(r)), noise ~ N(0, sn2), on outputs normalised to zero mean and
- * unit variance (scikit-learn's normalize_y), so the constant mean c is the sample mean of y.  Hyper-
+ * unit variance (scikit-learn's normalize_y), so the constant mean c is the sample mean of y -- or 0, with
+ * zero_mean, for callers whose outputs are residuals from a prior mean of their own.  Hyper-
  * parameters (ARD length scales, signal variance sf2, noise variance sn2) are learned by maximising the log
  * marginal likelihood (gp_fit.c).  Between fits, points are appended and removed with O(n^2) updates of the
  * Cholesky factor of K + (sn2 + jitter) I; any hyper-parameter change refactors in full.
@@ -17,7 +18,10 @@
 #include "gp/kernel.h"
 #include "trident.h"
 
-#define TRD__GP_MAX_DIM TRD_MAX_FEATURES
+/* Inputs per point: the observe layer's workload features (TRD_MAX_FEATURES) and the adapt layer's encoded
+ * configs (one dimension per numeric knob, one per choice of a one-hot categorical knob). */
+#define TRD__GP_MAX_DIM 16
+_Static_assert(TRD__GP_MAX_DIM >= TRD_MAX_FEATURES, "the GP must take every workload feature");
 
 typedef struct trd__gp_hyper {
     double log_ls[TRD__GP_MAX_DIM]; /* natural logs of the length scales */
@@ -40,6 +44,7 @@ typedef struct trd__gp {
     double *alpha; /* K^-1 (y - mean) / scale */
     double *work;  /* cap doubles of scratch */
     double y_mean, y_scale;
+    int zero_mean;  /* the constant mean is 0, not the sample mean (set before adding points; 0 after init) */
     double jitter;
     int factored;  /* L and alpha are valid for the current points and hyper-parameters */
     trd__gp_hyper h;
@@ -70,6 +75,10 @@ void trd__gp_predict(trd__gp *gp, const double *x, double *mean, double *var);
  * (Rasmussen and Williams eq. 5.12: the residual is alpha_i / [K^-1]_ii, its variance 1 / [K^-1]_ii).
  * `z` receives n values; `work` holds n * n doubles.  Returns 0, or -1 without a factor. */
 int trd__gp_loo_z(const trd__gp *gp, double *z, double *work);
+
+/* The output normalisation: the sample mean (0 with zero_mean) and the root-mean-square deviation from it
+ * (1 when the outputs are numerically constant).  Shared by the factorisation and the fit. */
+void trd__gp_normalisation(const trd__gp *gp, double *mean, double *scale);
 
 /* Observation-noise variance in raw output units. */
 double trd__gp_noise_var(const trd__gp *gp);

@@ -28,6 +28,7 @@
 
 #define LOG_2PI 1.8378770664093453
 #define MAX_PARAMS (TRD__GP_MAX_DIM + 2)
+_Static_assert(MAX_PARAMS <= TRD__BOXMIN_MAX, "boxmin must hold every hyper-parameter");
 #define FIT_JITTER 1e-10
 #define BAD_OBJECTIVE 1e100 /* -LML where the matrix is not positive definite: finite, so line searches back off */
 
@@ -177,15 +178,8 @@ static trd_status init_ws(fit_ws *w, trd__gp *gp, const trd__gp_bounds *b)
                 w->D[p * w->d + k] = t * t;
             }
     /* Normalised outputs, as trd__gp_refactor computes them. */
-    double mean = 0, var = 0;
-    for (size_t i = 0; i < n; i++)
-        mean += gp->y[i];
-    mean /= (double)n;
-    for (size_t i = 0; i < n; i++)
-        var += (gp->y[i] - mean) * (gp->y[i] - mean);
-    double sd = sqrt(var / (double)n);
-    if (sd < 10 * 2.220446049250313e-16)
-        sd = 1;
+    double mean, sd;
+    trd__gp_normalisation(gp, &mean, &sd);
     for (size_t i = 0; i < n; i++)
         w->yn[i] = (gp->y[i] - mean) / sd;
     return TRD_OK;
