@@ -127,7 +127,9 @@ typedef enum trd_record {
     TRD_RECORD_TARGET        = 8,   /* trd_target        */
     TRD_RECORD_EVENT         = 9,   /* trd_event         */
     TRD_RECORD_STEP_INFO     = 10,  /* trd_step_info     */
-    TRD_RECORD_LOOP_OP_INFO  = 11   /* trd_loop_op_info  */
+    TRD_RECORD_LOOP_OP_INFO  = 11,  /* trd_loop_op_info  */
+    TRD_RECORD_ADAPT_INFO    = 12,  /* trd_adapt_info    */
+    TRD_RECORD_REGIME_INFO   = 13   /* trd_regime_info   */
 } trd_record;
 
 /* sizeof the record as compiled into the library, or 0 for an unknown record.  Since 0.1. */
@@ -196,8 +198,9 @@ TRD_API const char *trd_ctx_last_error(const trd_ctx *ctx);
 /* Tunable settings of a context, in the style of zstd's parameter enum: typed setters and getters, and
  * introspection of name, type, bounds and default, so that bindings can expose them as keyword arguments.
  * Numbers are frozen; they are grouped by module (1-99 general, 100-109 ingest, 110-129 observe and its
- * Gaussian processes, 2xx model and YAML, 4xx schedule, 5xx the closed loop).  The observe layer's
- * thresholds are those of DESIGN section 5. */
+ * Gaussian processes, 2xx model and YAML, 3xx adapt, 4xx schedule, 5xx the closed loop).  The observe
+ * layer's thresholds are those of DESIGN section 5, the adapt layer's those of section 6 (docs/adapt.md has
+ * the measurements behind each). */
 typedef enum trd_param {
     /* Seed of the context's random generator (GP restarts); the same seed and inputs give the same results
      * (int, [0, 9007199254740991], default 1).  Setting it restarts the generator. */
@@ -258,6 +261,34 @@ typedef enum trd_param {
     /* Deepest YAML nesting of mappings and sequences accepted (int, [8, 1024], default 32; the model format
      * itself nests 7 deep); deeper input fails with TRD_E_LIMIT. */
     TRD_P_YAML_MAX_DEPTH    = 201,
+    /* Workload regimes (adapt).  The regime parameters take effect when a model is loaded or first committed.
+     * Radius tau_d within which an operator's features (log1p, per sample) join a regime (double, [0.01, 100],
+     * default 1.1: a factor of about 3 in one feature). */
+    TRD_P_REGIME_RADIUS     = 300,
+    /* Most regimes per operator, L_max; beyond it the two whose merge adds least scatter merge (int, [2, 32],
+     * default 6). */
+    TRD_P_REGIME_MAX        = 301,
+    /* Factor by which regime counts decay per period, gamma (double, [0.5, 1], default 0.995). */
+    TRD_P_REGIME_DECAY      = 302,
+    /* ... the period, in ms of host time (int, [1000, 86400000], default 300000). */
+    TRD_P_REGIME_DECAY_PERIOD_MS = 303,
+    /* Recent assignments that decide dominance (int, [5, 10000], default 50). */
+    TRD_P_REGIME_WINDOW     = 304,
+    /* Share of them a regime needs to become dominant, and to be tuned (double, [0.51, 1], default 0.7). */
+    TRD_P_REGIME_DOMINANCE  = 305,
+    /* Least time between two tuning triggers of one operator, ms (int, [0, 86400000], default 60000). */
+    TRD_P_REGIME_COOLDOWN_MS = 306,
+    /* Bayesian optimisation of configs (adapt).  Probes per regime before the best config is recommended; it
+     * stops earlier when no candidate promises 1% (int, [2, 200], default 30). */
+    TRD_P_BO_BUDGET         = 310,
+    /* Least probability of staying under the memory cap minus the margin that a candidate needs, eta (double,
+     * [0, 1], default 0.6). */
+    TRD_P_BO_ETA            = 311,
+    /* Largest probability that a candidate exceeds the memory cap itself (double, [0, 1], default 0.05). */
+    TRD_P_BO_MAX_CRASH      = 312,
+    /* Safety margin Delta below the memory cap in bytes; -1: max(2 GiB, 10% of the cap), or 10% where 2 GiB
+     * would exceed a quarter of it (double, [-1, 1e15], default -1). */
+    TRD_P_BO_SAFETY_BYTES   = 313,
     /* Wall-clock budget of one schedule solve in milliseconds (int, [1, 3600000], default 1000).  When it runs
      * out the best plan found so far is returned (TRD_SOLVE_FEASIBLE), or the greedy plan (TRD_SOLVE_FALLBACK). */
     TRD_P_SOLVER_TIME_LIMIT_MS  = 400,
@@ -302,7 +333,10 @@ typedef enum trd_param {
     /* Weight of the newest measurement in the moving averages the loop keeps of what the model leaves unknown:
      * start, stop and cold-start times, items out per item in, and bytes per output item (double, (0, 1],
      * default 0.3). */
-    TRD_P_LEARN_ALPHA           = 506
+    TRD_P_LEARN_ALPHA           = 506,
+    /* Least predicted gain of a recommended config over the current one, as a fraction of the current
+     * per-instance rate, for a transition to start (double, [0, 10], default 0.05). */
+    TRD_P_TRANSITION_MIN_GAIN   = 507
 } trd_param;
 
 /* Values of TRD_P_GP_KERNEL: Matern 5/2 (the paper's), Matern 3/2, squared exponential; all with one length
@@ -1065,6 +1099,58 @@ typedef struct trd_loop_op_info {
 /* Copies what the loop knows about `op` into *out.
  * @return TRD_OK; TRD_E_INVALID_ARG; TRD_E_STATE (no committed model); TRD_E_NOT_FOUND.  Since 0.1. */
 TRD_API trd_status trd_ctx_loop_op_info(trd_ctx *ctx, uint32_t op, trd_loop_op_info *out);
+
+/* ---- what the adapt layer knows ----
+ *
+ * Every operator's workload features (per sample, log1p) are clustered online into regimes; an operator with
+ * knobs has a regime that becomes dominant (TRD_P_REGIME_DOMINANCE of the last TRD_P_REGIME_WINDOW samples)
+ * tuned by memory-constrained Bayesian optimisation, one PROBE at a time (docs/adapt.md). */
+
+/* trd_adapt_info.dominant_regime / tuning_regime when there is none. */
+#define TRD_NO_REGIME 4294967295
+
+/* The adapt layer's state for one operator.  Frozen layout: 56 bytes. */
+typedef struct trd_adapt_info {
+    uint32_t tunable;               /* 1 if the operator has knobs (its configs are tuned), else 0          */
+    uint32_t dominant_regime;       /* id of the dominant regime, or TRD_NO_REGIME                          */
+    uint32_t tuning_regime;         /* regime being tuned, or TRD_NO_REGIME                                 */
+    uint32_t evaluations;           /* probes its optimiser has been told about                             */
+    uint32_t probe_config;          /* config of the probe asked for or running, or TRD_NO_CONFIG           */
+    uint32_t recommended_config;    /* the latest recommendation, or TRD_NO_CONFIG                          */
+    double   recommended_items_per_s; /* its predicted per-instance rate (0 without one)                    */
+    double   recommended_pof;       /* its probability of staying under the memory cap minus the margin     */
+    uint64_t probes;                /* probes concluded                                                      */
+    uint64_t ooms;                  /* TRD_EVENT_OOM reports                                                 */
+} trd_adapt_info;
+
+/* Copies the adapt layer's state for `op` into *out.
+ * @return TRD_OK; TRD_E_INVALID_ARG; TRD_E_STATE (no committed model); TRD_E_NOT_FOUND.  Since 0.1. */
+TRD_API trd_status trd_ctx_adapt_info(trd_ctx *ctx, uint32_t op, trd_adapt_info *out);
+
+/* Regime statuses (trd_regime_info.status). */
+#define TRD_REGIME_PENDING 0        /* seen, not tuned                                                       */
+#define TRD_REGIME_TUNING  1        /* being tuned                                                           */
+#define TRD_REGIME_TUNED   2        /* tuned: tuned_config is its config                                      */
+
+/* One workload regime of an operator.  Frozen layout: 104 bytes. */
+typedef struct trd_regime_info {
+    uint32_t id;                    /* per operator, from 0, never reused                                   */
+    uint32_t status;                /* TRD_REGIME_*                                                          */
+    uint32_t tuned_config;          /* its config once tuned, or TRD_NO_CONFIG                               */
+    uint32_t n_features;
+    double   count;                 /* samples assigned to it, decayed                                      */
+    double   share;                 /* its share of the recent samples                                       */
+    double   predicted_items_per_s; /* the tuned config's predicted per-instance rate (0 if none)            */
+    double   centroid[TRD_MAX_FEATURES]; /* its centre in the features' own units                            */
+} trd_regime_info;
+
+/* Number of regimes `op` has now (0 for an unknown operator or before its first sample).  Since 0.1. */
+TRD_API uint32_t trd_ctx_regime_count(const trd_ctx *ctx, uint32_t op);
+
+/* Copies regime number `index` (0 .. count - 1, not the id) of `op` into *out.
+ * @return TRD_OK; TRD_E_INVALID_ARG; TRD_E_STATE (no committed model); TRD_E_NOT_FOUND (operator or index).
+ *         Since 0.1. */
+TRD_API trd_status trd_ctx_get_regime(trd_ctx *ctx, uint32_t op, uint32_t index, trd_regime_info *out);
 
 /* Starts a rolling transition of `op` to `config`, as if the adapt layer had recommended it -- for a host that
  * tunes configs itself, or pins one.  It proceeds like any transition (see above).

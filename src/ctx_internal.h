@@ -8,6 +8,7 @@
 #include "common/lock.h"
 #include "common/log.h"
 #include "control/control.h"
+#include "control/tune.h"
 #include "model/model.h"
 #include "observe/ingest.h"
 #include "observe/observe.h"
@@ -28,6 +29,7 @@ struct trd_ctx {
     trd__ingest folding;             /* samples taken from `ingest` by the latest fold, until folded         */
     trd__observe observe;
     trd__control control;            /* the closed loop (src/control) */
+    trd__tune tune;                  /* the adapt layer in the loop: regimes, optimisers, probes */
     uint64_t plans_made;             /* ids of plans: the next one is plans_made + 1 */
 };
 

@@ -47,6 +47,11 @@ trd_status trd_ctx_new_with_allocator(trd_ctx **out, const trd_allocator *alloca
     trd__ingest_init(&ctx->folding, (size_t)ctx->params[TRD__PI_INGEST_CAPACITY]);
     trd__observe_init(&ctx->observe, &ctx->alloc, (uint64_t)ctx->params[TRD__PI_RANDOM_SEED]);
     trd__control_init(&ctx->control, &ctx->alloc, 0, 0); /* no tables until a model exists: cannot fail */
+    if (trd__tune_init(&ctx->tune, &ctx->alloc, NULL, ctx->params) != TRD_OK) {
+        trd__lock_free(&ctx->lock);
+        trd__free(&a, ctx);
+        return TRD_E_NOMEM;
+    }
     *out = ctx;
     return TRD_OK;
 }
@@ -68,6 +73,7 @@ void trd_ctx_free(trd_ctx *ctx)
     trd__ingest_free(&ctx->folding, &ctx->alloc);
     trd__observe_free(&ctx->observe);
     trd__control_free(&ctx->control);
+    trd__tune_free(&ctx->tune);
     trd__lock_free(&ctx->lock);
     /* The context itself lives in its own allocator: copy the allocator out before freeing. */
     trd__alloc a = ctx->alloc;

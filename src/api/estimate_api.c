@@ -39,8 +39,10 @@ static trd_status fold_taken(trd_ctx *ctx)
         return TRD_OK;
     trd__observe_params p = observe_params(ctx);
     trd_status st = trd__observe_add(&ctx->observe, &p, ctx->model, a, na, b, nb);
-    if (st == TRD_OK)
+    if (st == TRD_OK) {
+        trd__tune_observe(ctx, a, na, b, nb); /* the workload regimes see every folded sample once */
         trd__ingest_consume(&ctx->folding, na + nb);
+    }
     return st;
 }
 

@@ -151,3 +151,66 @@ trd_status trd_ctx_cancel_transition(trd_ctx *ctx, uint32_t op)
     trd__loop_end_transition(ctx, op, "cancelled by the host");
     return TRD_OK;
 }
+
+/* ---- the adapt layer's read-outs ---- */
+
+trd_status trd_ctx_adapt_info(trd_ctx *ctx, uint32_t op, trd_adapt_info *out)
+{
+    if (!ctx)
+        return TRD_E_INVALID_ARG;
+    if (!out)
+        return trd__ctx_fail(ctx, "adapt", TRD_E_INVALID_ARG, "adapt_info: out is NULL");
+    trd_status st = find_op(ctx, "adapt_info", op);
+    if (st != TRD_OK)
+        return st;
+    const trd__tune_op *t = &ctx->tune.ops[op];
+    memset(out, 0, sizeof *out);
+    out->tunable = (uint32_t)t->tunable;
+    out->dominant_regime = trd__regimes_dominant(&ctx->tune.regimes, op);
+    out->tuning_regime = t->tuning;
+    out->evaluations = 0;
+    for (size_t k = 0; k < t->n_bos; k++)
+        if (t->bos[k].regime == t->tuning)
+            out->evaluations = (uint32_t)trd__bo_evaluations(&t->bos[k].bo);
+    out->probe_config = t->probe == TRD__PROBE_ISSUED || t->probe == TRD__PROBE_RUNNING ? t->probe_config
+                                                                                          : TRD_NO_CONFIG;
+    out->recommended_config = t->rec_config;
+    out->recommended_items_per_s = t->rec_config == TRD_NO_CONFIG ? 0 : t->rec_rate;
+    out->recommended_pof = t->rec_config == TRD_NO_CONFIG ? 0 : t->rec_pof;
+    out->probes = t->probes;
+    out->ooms = t->ooms;
+    return TRD_OK;
+}
+
+uint32_t trd_ctx_regime_count(const trd_ctx *ctx, uint32_t op)
+{
+    if (!ctx || !ctx->model || op >= ctx->model->n_ops || op >= ctx->tune.n_ops)
+        return 0;
+    return (uint32_t)trd__regimes_count(&ctx->tune.regimes, op);
+}
+
+trd_status trd_ctx_get_regime(trd_ctx *ctx, uint32_t op, uint32_t index, trd_regime_info *out)
+{
+    if (!ctx)
+        return TRD_E_INVALID_ARG;
+    if (!out)
+        return trd__ctx_fail(ctx, "adapt", TRD_E_INVALID_ARG, "get_regime: out is NULL");
+    trd_status st = find_op(ctx, "get_regime", op);
+    if (st != TRD_OK)
+        return st;
+    const trd__regime *r = trd__regimes_at(&ctx->tune.regimes, op, index);
+    if (!r)
+        return trd__ctx_fail(ctx, "adapt", TRD_E_NOT_FOUND, "get_regime: operator '%s' has %u regimes, not %u",
+                             ctx->model->ops[op].name, trd_ctx_regime_count(ctx, op), index + 1);
+    memset(out, 0, sizeof *out);
+    out->id = r->id;
+    out->status = r->status;
+    out->tuned_config = r->has_config ? r->config : TRD_NO_CONFIG;
+    out->count = r->count;
+    out->share = trd__regimes_share(&ctx->tune.regimes, op, r->id);
+    out->predicted_items_per_s = r->has_config ? r->predicted : 0;
+    /* An operator without features is clustered on a constant (one workload): it has no centroid to show. */
+    if (ctx->model->ops[op].n_features > 0)
+        out->n_features = trd__regimes_centroid_raw(&ctx->tune.regimes, op, r->id, out->centroid);
+    return TRD_OK;
+}

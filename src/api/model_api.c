@@ -169,7 +169,7 @@ trd_status trd_ctx_set_deployment(trd_ctx *ctx, uint32_t op, uint32_t node, uint
  * everything learned about it is dropped, buffered samples included, since operator ids may now name other
  * operators: `fresh` is the new loop state for it.  The pointer swap is under the lock: trd_ctx_observe
  * validates against the model. */
-static uint64_t install(trd_ctx *ctx, trd__model *m, trd__control *fresh)
+static uint64_t install(trd_ctx *ctx, trd__model *m, trd__control *fresh, trd__tune *fresh_tune)
 {
     m->epoch = (ctx->model ? ctx->model->epoch : 0) + 1;
     trd__model *old = ctx->model;
@@ -196,6 +196,8 @@ static uint64_t install(trd_ctx *ctx, trd__model *m, trd__control *fresh)
         trd__observe_init(&ctx->observe, &ctx->alloc, (uint64_t)trd__ctx_param(ctx, TRD__PI_RANDOM_SEED));
         trd__control_free(&ctx->control);
         ctx->control = *fresh;
+        trd__tune_free(&ctx->tune);
+        ctx->tune = *fresh_tune;
     } else {
         /* Plans made for the old epoch are stale; a step is due soon for the new model. */
         trd__control_drop_outstanding(&ctx->control);
@@ -226,9 +228,10 @@ trd_status trd_ctx_commit_model(trd_ctx *ctx, uint64_t *out_epoch)
     trd_status st = trd__model_validate(ctx->staged, &d);
     if (st != TRD_OK)
         return trd__ctx_failed(ctx, "model", st, &d);
-    if (trd__control_extend(&ctx->control, ctx->staged->n_ops, ctx->staged->n_edges) != TRD_OK)
+    if (trd__control_extend(&ctx->control, ctx->staged->n_ops, ctx->staged->n_edges) != TRD_OK ||
+        trd__tune_extend(&ctx->tune, ctx->staged, ctx->params) != TRD_OK)
         return trd__ctx_fail(ctx, "model", TRD_E_NOMEM, "commit: out of memory growing the control loop's tables");
-    uint64_t epoch = install(ctx, ctx->staged, NULL);
+    uint64_t epoch = install(ctx, ctx->staged, NULL, NULL);
     if (out_epoch)
         *out_epoch = epoch;
     return TRD_OK;
@@ -258,12 +261,19 @@ static trd_status load_text(trd_ctx *ctx, const char *source, const char *text, 
     if (st != TRD_OK)
         return trd__ctx_failed(ctx, "yaml", st, &d);
     trd__control fresh;
+    trd__tune fresh_tune;
     if (trd__control_init(&fresh, &ctx->alloc, m->n_ops, m->n_edges) != TRD_OK) {
         trd__model_free(m);
         return trd__ctx_fail(ctx, "yaml", TRD_E_NOMEM, "%s: out of memory creating the control loop's tables",
                              source);
     }
-    install(ctx, m, &fresh);
+    if (trd__tune_init(&fresh_tune, &ctx->alloc, m, ctx->params) != TRD_OK) {
+        trd__control_free(&fresh);
+        trd__model_free(m);
+        return trd__ctx_fail(ctx, "yaml", TRD_E_NOMEM, "%s: out of memory creating the adapt layer's tables",
+                             source);
+    }
+    install(ctx, m, &fresh, &fresh_tune);
     trd__logf(&ctx->log, TRD_LOG_INFO, "yaml", "loaded %s", source);
     return TRD_OK;
 }

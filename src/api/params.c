@@ -28,6 +28,20 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
     [TRD__PI_GP_COVERAGE_RADIUS] = {TRD_P_GP_COVERAGE_RADIUS, "gp_coverage_radius", TRD_PARAM_DOUBLE, 0, 100, 0.5},
     [TRD__PI_YAML_MAX_BYTES] = {TRD_P_YAML_MAX_BYTES, "yaml_max_bytes", TRD_PARAM_INT, 1024, 1073741824, 4194304},
     [TRD__PI_YAML_MAX_DEPTH] = {TRD_P_YAML_MAX_DEPTH, "yaml_max_depth", TRD_PARAM_INT, 8, 1024, 32},
+    /* Adapt defaults: DESIGN section 6 as measured in docs/adapt.md (tau_d 1.1 rather than 1.2). */
+    [TRD__PI_REGIME_RADIUS] = {TRD_P_REGIME_RADIUS, "regime_radius", TRD_PARAM_DOUBLE, 0.01, 100, 1.1},
+    [TRD__PI_REGIME_MAX] = {TRD_P_REGIME_MAX, "regime_max", TRD_PARAM_INT, 2, 32, 6},
+    [TRD__PI_REGIME_DECAY] = {TRD_P_REGIME_DECAY, "regime_decay", TRD_PARAM_DOUBLE, 0.5, 1, 0.995},
+    [TRD__PI_REGIME_DECAY_PERIOD_MS] = {TRD_P_REGIME_DECAY_PERIOD_MS, "regime_decay_period_ms", TRD_PARAM_INT, 1000,
+                                        86400000, 300000},
+    [TRD__PI_REGIME_WINDOW] = {TRD_P_REGIME_WINDOW, "regime_window", TRD_PARAM_INT, 5, 10000, 50},
+    [TRD__PI_REGIME_DOMINANCE] = {TRD_P_REGIME_DOMINANCE, "regime_dominance", TRD_PARAM_DOUBLE, 0.51, 1, 0.7},
+    [TRD__PI_REGIME_COOLDOWN_MS] = {TRD_P_REGIME_COOLDOWN_MS, "regime_cooldown_ms", TRD_PARAM_INT, 0, 86400000,
+                                    60000},
+    [TRD__PI_BO_BUDGET] = {TRD_P_BO_BUDGET, "bo_budget", TRD_PARAM_INT, 2, 200, 30},
+    [TRD__PI_BO_ETA] = {TRD_P_BO_ETA, "bo_eta", TRD_PARAM_DOUBLE, 0, 1, 0.6},
+    [TRD__PI_BO_MAX_CRASH] = {TRD_P_BO_MAX_CRASH, "bo_max_crash", TRD_PARAM_DOUBLE, 0, 1, 0.05},
+    [TRD__PI_BO_SAFETY_BYTES] = {TRD_P_BO_SAFETY_BYTES, "bo_safety_bytes", TRD_PARAM_DOUBLE, -1, 1e15, -1},
     [TRD__PI_SOLVER_TIME_LIMIT_MS] = {TRD_P_SOLVER_TIME_LIMIT_MS, "solver_time_limit_ms", TRD_PARAM_INT, 1, 3600000,
                                       1000},
     [TRD__PI_SOLVER_MIP_GAP] = {TRD_P_SOLVER_MIP_GAP, "solver_mip_gap", TRD_PARAM_DOUBLE, 0, 1, 0.01},
@@ -50,6 +64,7 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
     [TRD__PI_TRANSITION_MAX_DEFERRALS] = {TRD_P_TRANSITION_MAX_DEFERRALS, "transition_max_deferrals", TRD_PARAM_INT,
                                           1, 1000, 3},
     [TRD__PI_LEARN_ALPHA] = {TRD_P_LEARN_ALPHA, "learn_alpha", TRD_PARAM_DOUBLE, 1e-6, 1, 0.3},
+    [TRD__PI_TRANSITION_MIN_GAIN] = {TRD_P_TRANSITION_MIN_GAIN, "transition_min_gain", TRD_PARAM_DOUBLE, 0, 10, 0.05},
 };
 
 const trd__param_desc *trd__param_desc_of(trd_param param, size_t *index)

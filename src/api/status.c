@@ -69,6 +69,8 @@ _Static_assert(sizeof(trd_target) == 24, "trd_target layout is frozen at 24 byte
 _Static_assert(sizeof(trd_event) == 64, "trd_event layout is frozen at 64 bytes");
 _Static_assert(sizeof(trd_step_info) == 64, "trd_step_info layout is frozen at 64 bytes");
 _Static_assert(sizeof(trd_loop_op_info) == 56, "trd_loop_op_info layout is frozen at 56 bytes");
+_Static_assert(sizeof(trd_adapt_info) == 56, "trd_adapt_info layout is frozen at 56 bytes");
+_Static_assert(sizeof(trd_regime_info) == 104, "trd_regime_info layout is frozen at 104 bytes");
 
 size_t trd_record_size(trd_record record)
 {
@@ -84,6 +86,8 @@ size_t trd_record_size(trd_record record)
     case TRD_RECORD_EVENT: return sizeof(trd_event);
     case TRD_RECORD_STEP_INFO: return sizeof(trd_step_info);
     case TRD_RECORD_LOOP_OP_INFO: return sizeof(trd_loop_op_info);
+    case TRD_RECORD_ADAPT_INFO: return sizeof(trd_adapt_info);
+    case TRD_RECORD_REGIME_INFO: return sizeof(trd_regime_info);
     }
     return 0;
 }

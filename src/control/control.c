@@ -145,6 +145,7 @@ int trd__control_start_transition(trd__control *c, const trd__model *m, uint32_t
     t->predicted = predicted;
     t->regime = regime;
     t->rounds = t->deferrals = 0;
+    t->urgent = 0;
     t->started_ns = now_ns;
     c->info.transitions++;
     return 0;

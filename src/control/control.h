@@ -45,6 +45,7 @@ typedef struct trd__transition {
     uint32_t regime;          /* the workload regime it was tuned for (TRD__NO_REGIME if none) */
     uint32_t rounds;          /* plans that restarted instances for it                      */
     uint32_t deferrals;       /* consecutive plans that restarted none                      */
+    int urgent;               /* away from a config that crashes: every instance at once    */
     uint64_t started_ns;
     /* Configs the operator ran when the transition started: forgotten by observe at its end. */
     uint32_t *left;

@@ -45,10 +45,11 @@ static trd__sched_params sched_params(const trd_ctx *ctx, const trd__sched_hint 
 
 static double ema_or_unknown(const trd__ema *e) { return e->n ? e->value : -1; }
 
-static void fill_hints(const trd__learned *learned, size_t n_ops, trd__sched_hint *h)
+static void fill_hints(const trd__control *c, const trd__learned *learned, size_t n_ops, trd__sched_hint *h)
 {
     for (size_t i = 0; i < n_ops; i++) {
         const trd__learned *l = &learned[i];
+        h[i].rolling_fraction = c->transitions[i].active && c->transitions[i].urgent ? 1 : -1;
         h[i].start_s = ema_or_unknown(&l->start_s);
         h[i].stop_s = ema_or_unknown(&l->stop_s);
         h[i].cold_s = ema_or_unknown(&l->cold_s);
@@ -188,6 +189,10 @@ static size_t gather_rates(trd_ctx *ctx, trd__learned *learned, trd_rate *rates,
         }
         l->last_rate = mean;
         l->last_rate_config = cur;
+        /* A config that runs out of memory produces next to nothing, whatever it measured before (the observe
+         * layer keeps no-progress windows out of its estimates): the MILP must see that to move away. */
+        if (trd__control_infeasible(c, op, cur))
+            mean *= 1e-3;
         double per_device = instances_per_device(m, op);
         trd_rate *r = &rates[op];
         memset(r, 0, sizeof *r);
@@ -264,6 +269,7 @@ typedef struct step_ws {
     trd__ema *share_emas;
     trd__probe_req *reqs;
     trd_action *probes;
+    size_t *probe_req; /* the request behind each probe action */
     trd_target *targets_copy;
     trd_action *actions_copy;
 } step_ws;
@@ -277,6 +283,7 @@ static void ws_free(const trd__alloc *a, step_ws *w)
     trd__free(a, w->share_emas);
     trd__free(a, w->reqs);
     trd__free(a, w->probes);
+    trd__free(a, w->probe_req);
     trd__free(a, w->targets_copy);
     trd__free(a, w->actions_copy);
 }
@@ -357,21 +364,19 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
     w.hints = trd__calloc(a, n_ops, sizeof *w.hints);
     w.reqs = trd__calloc(a, n_ops, sizeof *w.reqs);
     w.probes = trd__calloc(a, n_ops, sizeof *w.probes);
+    w.probe_req = trd__calloc(a, n_ops, sizeof *w.probe_req);
     w.shares = trd__calloc(a, m->n_edges ? m->n_edges : 1, sizeof *w.shares);
     w.learned = trd__calloc(a, n_ops, sizeof *w.learned);
     w.share_emas = trd__calloc(a, m->n_edges ? m->n_edges : 1, sizeof *w.share_emas);
-    if (!w.rates || !w.hints || !w.reqs || !w.probes || !w.shares || !w.learned || !w.share_emas) {
+    if (!w.rates || !w.hints || !w.reqs || !w.probes || !w.probe_req || !w.shares || !w.learned || !w.share_emas) {
         ws_free(a, &w);
         return trd__ctx_fail(ctx, "control", TRD_E_NOMEM, "poll: out of memory starting a step");
     }
 
     /* Adapt first: it may start a transition, which the rates then offer to the MILP. */
     size_t n_reqs = 0;
-    trd_status st = trd__tune_step(ctx, now_ns, w.reqs, &n_reqs);
-    if (st != TRD_OK) {
-        ws_free(a, &w);
-        return trd__ctx_fail(ctx, "control", st, "poll: out of memory in the adapt layer");
-    }
+    trd__tune_step(ctx, now_ns, w.reqs, &n_reqs);
+    trd_status st;
     learn_flows(ctx, w.learned, w.share_emas);
     char missing[256];
     size_t n_missing = gather_rates(ctx, w.learned, w.rates, missing, sizeof missing);
@@ -382,7 +387,7 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
         ws_free(a, &w);
         return TRD_OK;
     }
-    fill_hints(w.learned, n_ops, w.hints);
+    fill_hints(c, w.learned, n_ops, w.hints);
     for (size_t e = 0; e < m->n_edges; e++)
         w.shares[e] = ema_or_unknown(&w.share_emas[e]);
     trd__sched_params params = sched_params(ctx, w.hints, w.shares);
@@ -420,21 +425,37 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
         return trd__ctx_failed(ctx, "control", st, &d);
     }
 
-    /* Probes go on machines the plan keeps an instance of the probed operator on. */
+    /* Probes go on machines the plan keeps an instance of the probed operator on.  A probed config gets its
+     * id now -- the one it has, or the next free one, which it will get when it is registered below, past the
+     * point of no return (room for it is reserved first, so registering cannot fail). */
     size_t n_probes = 0;
+    int reserved = 1;
+    trd__lock_acquire(&ctx->lock);
     for (size_t k = 0; k < n_reqs; k++) {
-        uint32_t node, member;
+        uint32_t node, member, op = w.reqs[k].op;
         if (!probe_site(plan, &w.reqs[k], &node, &member))
             continue;
-        w.probes[n_probes++] = (trd_action){TRD_ACTION_PROBE, w.reqs[k].op, node, member, w.reqs[k].config,
-                                            w.reqs[k].from_config, 1, 3};
+        const trd__operator *o = &m->ops[op];
+        uint32_t id = trd__tune_config_id(o, w.reqs[k].cfg);
+        if (id == TRD_NO_CONFIG) {
+            if (ctx->staged || o->n_configs >= TRD__MAX_CONFIGS)
+                continue; /* a new config while edits are pending would have to go into them too: later */
+            if (trd__model_reserve_configs(ctx->model, op, 1) != 0) {
+                reserved = 0;
+                break;
+            }
+            id = (uint32_t)o->n_configs;
+        }
+        w.probe_req[n_probes] = k;
+        w.probes[n_probes++] = (trd_action){TRD_ACTION_PROBE, op, node, member, id, w.reqs[k].from_config, 1, 3};
     }
+    trd__lock_release(&ctx->lock);
     double live = live_throughput(&in);
     char note[256];
     int issue = worth_issuing(ctx, &in, plan, live, n_probes, note, sizeof note);
-    if (issue && (trd__plan_amend(plan, w.probes, n_probes, note) != 0 ||
+    if (!reserved || (issue && (trd__plan_amend(plan, w.probes, n_probes, note) != 0 ||
                   !(w.targets_copy = trd__calloc(a, plan->n_targets ? plan->n_targets : 1, sizeof(trd_target))) ||
-                  !(w.actions_copy = trd__calloc(a, plan->n_actions ? plan->n_actions : 1, sizeof(trd_action))))) {
+                  !(w.actions_copy = trd__calloc(a, plan->n_actions ? plan->n_actions : 1, sizeof(trd_action)))))) {
         trd__plan_free(plan);
         trd__sched_solution_free(&sol, a);
         trd__sched_input_free(&in);
@@ -468,9 +489,18 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
         c->have_outstanding = 1;
         ctx->plans_made++;
         c->info.plans++;
+        trd__lock_acquire(&ctx->lock);
         for (size_t k = 0; k < n_probes; k++) {
-            trd__probe_req r = {w.probes[k].op, w.probes[k].config, w.probes[k].from_config};
-            trd__tune_probe_issued(ctx, &r, plan->id);
+            trd__model *mm = ctx->model;
+            const trd__probe_req *r = &w.reqs[w.probe_req[k]];
+            uint32_t id;
+            trd__diag d2;
+            /* Cannot fail: the values came from the optimiser (in the domain) and room was reserved. */
+            trd__model_add_config(mm, r->op, r->cfg, mm->ops[r->op].n_knobs, &id, &d2);
+        }
+        trd__lock_release(&ctx->lock);
+        for (size_t k = 0; k < n_probes; k++) {
+            trd__tune_probe_issued(ctx, w.probes[k].op, w.probes[k].config, plan->id);
             c->info.probes++;
         }
         snprintf(c->reason, sizeof c->reason, "%s", plan->reason);

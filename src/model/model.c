@@ -478,6 +478,22 @@ trd_status trd__model_add_config(trd__model *m, uint32_t op, const double *value
     return TRD_OK;
 }
 
+int trd__model_reserve_configs(trd__model *m, uint32_t op, size_t extra)
+{
+    if (op >= m->n_ops)
+        return -1;
+    trd__operator *o = &m->ops[op];
+    if (o->n_knobs == 0 || extra == 0)
+        return 0;
+    size_t cap_rows = o->cap_configs;
+    void *rows = o->configs;
+    if (trd__grow(m->alloc, &rows, &cap_rows, o->n_configs + extra, o->n_knobs * sizeof *o->configs) != 0)
+        return -1;
+    o->configs = rows;
+    o->cap_configs = cap_rows;
+    return 0;
+}
+
 trd_status trd__model_add_edge(trd__model *m, uint32_t from, uint32_t to, double share, trd__diag *d)
 {
     trd_status st = op_or_fail(m, from, d);

@@ -139,6 +139,9 @@ trd_status trd__model_add_knob(trd__model *m, uint32_t op, const trd__knob *spec
                                uint32_t *out, trd__diag *d);
 trd_status trd__model_add_config(trd__model *m, uint32_t op, const double *values, size_t n, uint32_t *out,
                                  trd__diag *d);
+/* Makes room for `extra` more configs of `op`, so that adding them cannot fail for want of memory (the closed
+ * loop registers configs at the point of no return of a control step).  0 or -1. */
+int trd__model_reserve_configs(trd__model *m, uint32_t op, size_t extra);
 trd_status trd__model_add_edge(trd__model *m, uint32_t from, uint32_t to, double share, trd__diag *d);
 trd_status trd__model_set_placement(trd__model *m, uint32_t op, uint32_t node, uint32_t member, uint32_t config,
                                     uint32_t instances, trd__diag *d);

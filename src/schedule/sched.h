@@ -30,6 +30,8 @@ enum { TRD__FORM_OURS = 0, TRD__FORM_PAPER = 1 };
 typedef struct trd__sched_hint {
     double start_s, stop_s, cold_s;
     double out_per_in, bytes_per_out;
+    double rolling_fraction; /* this operator's share restarted per round, or negative for the parameter's
+                                (1 moves every instance at once: the way out of a config that crashes) */
 } trd__sched_hint;
 
 typedef struct trd__sched_params {

@@ -120,6 +120,8 @@ static void timings(const trd__operator *o, const trd__sched_hint *h, trd__sched
 static void rolling_state(const trd__model *m, size_t i, const trd_rate *r, const trd__sched_params *p,
                           trd__sched_op *s)
 {
+    double fraction = p->hints && p->hints[i].rolling_fraction >= 0 ? p->hints[i].rolling_fraction
+                                                                      : p->rolling_fraction;
     const trd__operator *o = &m->ops[i];
     s->ut_cur = r->items_per_s * s->weight;
     s->cand = r->candidate_config;
@@ -154,8 +156,8 @@ static void rolling_state(const trd__model *m, size_t i, const trd_rate *r, cons
     }
     double discount = 1 - s->h_cold / p->interval_s;
     s->ut_hat = s->ut_cand * (discount > 0 ? discount : 0);
-    if (s->cand != TRD_NO_CONFIG && s->n_old > 0 && p->rolling_fraction > 0) {
-        double bmax = ceil(p->rolling_fraction * s->n_now - 1e-9);
+    if (s->cand != TRD_NO_CONFIG && s->n_old > 0 && fraction > 0) {
+        double bmax = ceil(fraction * s->n_now - 1e-9);
         s->b_max = bmax < 1 ? 1 : (uint32_t)bmax;
         if (s->b_max > s->n_old)
             s->b_max = s->n_old;
