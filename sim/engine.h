@@ -31,7 +31,7 @@ typedef struct sim_result {
     uint64_t events;              /* events processed                                                    */
     uint64_t ooms;                /* batches lost to out-of-memory (their items were retried)            */
     uint64_t plans;               /* non-empty plans the policy issued                                   */
-    uint64_t reconfigurations;    /* plans that changed the deployment (started, stopped or restarted)   */
+    uint64_t reconfigurations;    /* plans after time 0 that changed the deployment (start/stop/restart) */
     uint64_t instance_starts, instance_stops, instance_restarts;
     double util_cpu, util_gpu;    /* busy share of all CPU cores (CPU operators) / of all devices         */
     double alloc_cpu, alloc_gpu;  /* allocated share of all CPU cores / devices                          */

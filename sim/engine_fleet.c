@@ -102,15 +102,9 @@ static uint32_t launch(sim_engine *e, uint32_t op, uint32_t m, uint32_t config, 
     uint32_t device, n_devices;
     if (!place(e, op, m, &device, &n_devices))
         return SIM_NONE;
-    if (e->n_insts == e->cap_insts) {
-        uint32_t cap = e->cap_insts ? 2 * e->cap_insts : 64;
-        sim_inst *v = realloc(e->insts, (size_t)cap * sizeof *v);
-        if (!v) {
-            sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (instances)");
-            return SIM_NONE;
-        }
-        e->insts = v;
-        e->cap_insts = cap;
+    if (sim_grow((void **)&e->insts, &e->cap_insts, (size_t)e->n_insts + 1, sizeof *e->insts)) {
+        sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (instances)");
+        return SIM_NONE;
     }
     uint32_t id = e->n_insts++;
     sim_inst *in = &e->insts[id];
@@ -381,9 +375,11 @@ sim_status sim_fleet_accept_plan(sim_engine *e, sim_plan *p)
         sim_observe_event(e, &ev);
         x->active = 0;
     }
+    /* The deployment at time 0 is the starting point, not a reconfiguration. */
+    int initial = e->now == 0;
     if (p->instant) {
         apply_instant(e, p);
-        if (e->res->instance_starts + e->res->instance_stops != before)
+        if (e->res->instance_starts + e->res->instance_stops + e->res->instance_restarts != before && !initial)
             e->res->reconfigurations++;
         return e->fatal;
     }
@@ -396,7 +392,7 @@ sim_status sim_fleet_accept_plan(sim_engine *e, sim_plan *p)
     x->pending = 0;
     x->partial = 0;
     run_round(e);
-    e->res->reconfigurations++;
+    e->res->reconfigurations += !initial;
     return e->fatal;
 }
 
@@ -470,14 +466,9 @@ sim_status sim_host_config(sim_host *h, uint32_t op, const double *values, uint3
             *out_id = i;
             return SIM_OK;
         }
-    if (c->n == c->cap) {
-        uint32_t cap = 2 * c->cap;
-        double *v = realloc(c->values, (size_t)cap * o->n_knobs * sizeof(double));
-        if (!v)
-            return sim_fail(h->err, SIM_E_NOMEM, "config: out of memory");
-        c->values = v;
-        c->cap = cap;
-    }
+    /* Capacity counts configs; each holds n_knobs values. */
+    if (o->n_knobs && sim_grow((void **)&c->values, &c->cap, (size_t)c->n + 1, o->n_knobs * sizeof(double)))
+        return sim_fail(h->err, SIM_E_NOMEM, "config: out of memory");
     memcpy(c->values + (size_t)c->n * o->n_knobs, values, o->n_knobs * sizeof(double));
     *out_id = c->n++;
     return SIM_OK;

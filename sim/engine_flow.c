@@ -14,14 +14,8 @@
 
 static sim_status grow_parts(sim_engine *e)
 {
-    if (e->n_part_blocks == e->cap_part_blocks) {
-        size_t cap = e->cap_part_blocks ? 2 * e->cap_part_blocks : 16;
-        sim_part **v = realloc(e->part_blocks, cap * sizeof *v);
-        if (!v)
-            return SIM_E_NOMEM;
-        e->part_blocks = v;
-        e->cap_part_blocks = cap;
-    }
+    if (sim_grow((void **)&e->part_blocks, &e->cap_part_blocks, e->n_part_blocks + 1, sizeof *e->part_blocks))
+        return SIM_E_NOMEM;
     sim_part *block = calloc(PART_BLOCK, sizeof *block);
     if (!block)
         return SIM_E_NOMEM;
@@ -152,18 +146,6 @@ int sim_flow_downstream_room(const sim_engine *e, uint32_t op)
     return 1;
 }
 
-static double sample_feature(sim_rng *r, const sim_dist *d)
-{
-    double x = d->a;
-    if (d->kind == SIM_DIST_UNIFORM)
-        x = d->a + (d->b - d->a) * sim_rng_uniform(r);
-    else if (d->kind == SIM_DIST_LOGNORMAL)
-        x = sim_rng_lognormal(r, d->a, d->b);
-    if (d->integer)
-        x = floor(x + 0.5);
-    return x < d->lo ? d->lo : x > d->hi ? d->hi : x;
-}
-
 /* Creates source item `i` (its features depend only on the seed and i) and queues it at the source. */
 static void enter(sim_engine *e)
 {
@@ -180,7 +162,7 @@ static void enter(sim_engine *e)
     sim_rng_seed3(&r, e->seed, SIM_STREAM_FEATURES, i);
     double *f = e->doc_features + (size_t)i * sc->n_features;
     for (uint32_t k = 0; k < sc->n_features; k++)
-        f[k] = sample_feature(&r, &g->features[k]);
+        f[k] = sim_dist_draw(&r, &g->features[k]);
     sim_doc *d = &e->docs[i];
     memset(d, 0, sizeof *d);
     d->regime = sc->segments[e->segment].regime;

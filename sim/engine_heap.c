@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+
 static int before(const sim_ev *a, const sim_ev *b)
 {
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
@@ -11,14 +12,8 @@ static int before(const sim_ev *a, const sim_ev *b)
 
 int sim_heap_push(sim_heap *h, double t, uint32_t kind, uint32_t id, uint64_t ver)
 {
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? 2 * h->cap : 1024;
-        sim_ev *v = realloc(h->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        h->v = v;
-        h->cap = cap;
-    }
+    if (sim_grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v))
+        return -1;
     sim_ev ev = {t, h->seq++, kind, id, ver};
     size_t i = h->n++;
     while (i > 0) {

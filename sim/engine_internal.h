@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "sim_grow.h"
 #include "sim_random.h"
 
 #define SIM_NONE UINT32_MAX
@@ -106,7 +107,8 @@ typedef struct sim_device {
     uint32_t whole;            /* held by a whole-device instance */
     uint32_t active;           /* instances with a computing job on it */
     uint32_t *jobs;            /* computing jobs */
-    uint32_t n_jobs, cap_jobs;
+    uint32_t n_jobs;
+    size_t cap_jobs;
     double busy_since, busy_total;
 } sim_device;
 
@@ -116,7 +118,8 @@ typedef struct sim_mstate {
 } sim_mstate;
 
 typedef struct sim_configs {
-    uint32_t n, cap;
+    uint32_t n;
+    size_t cap;
     double *values;            /* n x n_knobs */
 } sim_configs;
 
@@ -152,12 +155,15 @@ struct sim_host {
     size_t n_part_blocks, cap_part_blocks;
 
     sim_job *jobs;
-    uint32_t n_jobs, cap_jobs, free_job;
+    uint32_t n_jobs, free_job;
+    size_t cap_jobs;
 
     sim_inst *insts;
-    uint32_t n_insts, cap_insts;
+    uint32_t n_insts;
+    size_t cap_insts;
     uint32_t **ready;          /* per operator: instances that may take work */
-    uint32_t *n_ready, *cap_ready;
+    uint32_t *n_ready;
+    size_t *cap_ready;
 
     sim_mstate *mach;
     sim_device *dev;

@@ -10,15 +10,9 @@
 
 sim_status sim_observe_event(sim_engine *e, const sim_event *ev)
 {
-    if (e->n_events == e->cap_events) {
-        size_t cap = e->cap_events ? 2 * e->cap_events : 64;
-        sim_event *v = realloc(e->events, cap * sizeof *v);
-        if (!v) {
-            sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (events)");
-            return SIM_E_NOMEM;
-        }
-        e->events = v;
-        e->cap_events = cap;
+    if (sim_grow((void **)&e->events, &e->cap_events, e->n_events + 1, sizeof *e->events)) {
+        sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (events)");
+        return SIM_E_NOMEM;
     }
     e->events[e->n_events++] = *ev;
     return SIM_OK;
@@ -68,33 +62,23 @@ void sim_observe_resolved(sim_engine *e, uint32_t doc)
     e->latency_sum += e->now - d->t_enter;
     uint32_t bin = (uint32_t)(e->now / r->bin_s);
     if (bin >= r->n_bins) {
-        uint32_t n = bin + 1 > 2 * r->n_bins ? bin + 1 : 2 * r->n_bins;
-        double *v = realloc(r->bins, n * sizeof *v);
-        if (!v) {
+        size_t cap = r->n_bins;
+        if (sim_grow((void **)&r->bins, &cap, (size_t)bin + 1, sizeof *r->bins)) {
             sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (timeline)");
             return;
         }
-        memset(v + r->n_bins, 0, (n - r->n_bins) * sizeof *v);
-        r->bins = v;
-        r->n_bins = n;
+        memset(r->bins + r->n_bins, 0, (cap - r->n_bins) * sizeof *r->bins);
+        r->n_bins = (uint32_t)cap; /* the timeline keeps its capacity as its length; finish trims it */
     }
     r->bins[bin] += 1 / r->bin_s;
 }
 
 static int reserve_samples(sim_engine *e, size_t n)
 {
-    if (n <= e->cap_samples)
-        return 0;
-    size_t cap = e->cap_samples ? e->cap_samples : 64;
-    while (cap < n)
-        cap *= 2;
-    trd_sample *v = realloc(e->samples, cap * sizeof *v);
-    if (!v) {
+    if (sim_grow((void **)&e->samples, &e->cap_samples, n, sizeof *e->samples)) {
         sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (samples)");
         return -1;
     }
-    e->samples = v;
-    e->cap_samples = cap;
     return 0;
 }
 

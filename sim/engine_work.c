@@ -36,15 +36,9 @@ void sim_ready_push(sim_engine *e, uint32_t id)
     if (in->in_ready || !capable(e, in))
         return;
     uint32_t op = in->op;
-    if (e->n_ready[op] == e->cap_ready[op]) {
-        uint32_t cap = e->cap_ready[op] ? 2 * e->cap_ready[op] : 16;
-        uint32_t *v = realloc(e->ready[op], cap * sizeof *v);
-        if (!v) {
-            sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (ready list)");
-            return;
-        }
-        e->ready[op] = v;
-        e->cap_ready[op] = cap;
+    if (sim_grow((void **)&e->ready[op], &e->cap_ready[op], (size_t)e->n_ready[op] + 1, sizeof *e->ready[op])) {
+        sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (ready list)");
+        return;
     }
     e->ready[op][e->n_ready[op]++] = id;
     in->in_ready = 1;
@@ -69,15 +63,9 @@ static uint32_t new_job(sim_engine *e)
         e->free_job = e->jobs[j].next_free;
         return j;
     }
-    if (e->n_jobs == e->cap_jobs) {
-        uint32_t cap = e->cap_jobs ? 2 * e->cap_jobs : 256;
-        sim_job *v = realloc(e->jobs, (size_t)cap * sizeof *v);
-        if (!v) {
-            sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (jobs)");
-            return SIM_NONE;
-        }
-        e->jobs = v;
-        e->cap_jobs = cap;
+    if (sim_grow((void **)&e->jobs, &e->cap_jobs, (size_t)e->n_jobs + 1, sizeof *e->jobs)) {
+        sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (jobs)");
+        return SIM_NONE;
     }
     e->jobs[e->n_jobs].ver = 0;
     return e->n_jobs++;
@@ -238,15 +226,9 @@ static void retime_device(sim_engine *e, uint32_t d)
 static int device_add(sim_engine *e, uint32_t d, uint32_t j)
 {
     sim_device *dv = &e->dev[d];
-    if (dv->n_jobs == dv->cap_jobs) {
-        uint32_t cap = dv->cap_jobs ? 2 * dv->cap_jobs : 8;
-        uint32_t *v = realloc(dv->jobs, cap * sizeof *v);
-        if (!v) {
-            sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (device)");
-            return -1;
-        }
-        dv->jobs = v;
-        dv->cap_jobs = cap;
+    if (sim_grow((void **)&dv->jobs, &dv->cap_jobs, (size_t)dv->n_jobs + 1, sizeof *dv->jobs)) {
+        sim_abort(e, SIM_E_NOMEM, "simulation: out of memory (device)");
+        return -1;
     }
     dv->jobs[dv->n_jobs++] = j;
     return 0;

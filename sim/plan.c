@@ -3,25 +3,11 @@
 #include <string.h>
 
 #include "policy.h"
-
-static int grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    void *p = realloc(*v, c * elem);
-    if (!p)
-        return -1;
-    *v = p;
-    *cap = c;
-    return 0;
-}
+#include "sim_grow.h"
 
 sim_status sim_plan_add_target(sim_plan *p, const trd_target *t)
 {
-    if (grow((void **)&p->targets, &p->cap_targets, p->n_targets + 1, sizeof *t))
+    if (sim_grow((void **)&p->targets, &p->cap_targets, p->n_targets + 1, sizeof *t))
         return SIM_E_NOMEM;
     p->targets[p->n_targets++] = *t;
     return SIM_OK;
@@ -29,7 +15,7 @@ sim_status sim_plan_add_target(sim_plan *p, const trd_target *t)
 
 sim_status sim_plan_add_action(sim_plan *p, const trd_action *a)
 {
-    if (grow((void **)&p->actions, &p->cap_actions, p->n_actions + 1, sizeof *a))
+    if (sim_grow((void **)&p->actions, &p->cap_actions, p->n_actions + 1, sizeof *a))
         return SIM_E_NOMEM;
     p->actions[p->n_actions++] = *a;
     return SIM_OK;

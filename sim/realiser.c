@@ -1,5 +1,6 @@
 /* realiser.c -- bin packing and action diffs (see realiser.h). */
 #include "realiser.h"
+#include "sim_grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -163,14 +164,8 @@ static tally *find_tally(tally **v, size_t *n, size_t *cap, uint32_t op, uint32_
     for (size_t i = 0; i < *n; i++)
         if ((*v)[i].op == op && (*v)[i].machine == m && (*v)[i].config == c)
             return &(*v)[i];
-    if (*n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 64;
-        tally *p = realloc(*v, nc * sizeof *p);
-        if (!p)
-            return NULL;
-        *v = p;
-        *cap = nc;
-    }
+    if (sim_grow((void **)v, cap, *n + 1, sizeof **v))
+        return NULL;
     (*v)[*n] = (tally){op, m, c, 0, 0};
     return &(*v)[(*n)++];
 }

@@ -142,6 +142,7 @@ typedef struct sim_scenario {
     uint32_t source_op;       /* the single operator without inputs */
 
     uint32_t n_features;
+    size_t cap_features;
     char (*feature_names)[2 * SIM_NAME_CAP];
     uint32_t n_regimes;
     sim_regime *regimes;

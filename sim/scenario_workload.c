@@ -1,5 +1,6 @@
 /* scenario_workload.c -- the `simulation.workload` section: regimes, their feature distributions, their order. */
 #include "scenario_internal.h"
+#include "sim_grow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -68,10 +69,9 @@ static sim_status declare_features(const sim_yreader *r, sim_scenario *sc, const
             continue;
         if (k->len >= sizeof sc->feature_names[0])
             return sim_y_fail(r, k, "feature name '%.40s...' is too long", k->text);
-        void *names = realloc(sc->feature_names, (sc->n_features + 1) * sizeof *sc->feature_names);
-        if (!names)
+        if (sim_grow((void **)&sc->feature_names, &sc->cap_features, (size_t)sc->n_features + 1,
+                     sizeof *sc->feature_names))
             return sim_fail(r->err, SIM_E_NOMEM, "%s: out of memory", r->source);
-        sc->feature_names = names;
         memcpy(sc->feature_names[sc->n_features++], k->text, k->len + 1);
     }
     return SIM_OK;

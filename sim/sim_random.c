@@ -47,3 +47,15 @@ uint64_t sim_rng_binomial(sim_rng *r, uint64_t n, double p)
         return n;
     return (uint64_t)x;
 }
+
+double sim_dist_draw(sim_rng *r, const sim_dist *d)
+{
+    double x = d->a;
+    if (d->kind == SIM_DIST_UNIFORM)
+        x = d->a + (d->b - d->a) * sim_rng_uniform(r);
+    else if (d->kind == SIM_DIST_LOGNORMAL)
+        x = sim_rng_lognormal(r, d->a, d->b);
+    if (d->integer)
+        x = floor(x + 0.5);
+    return x < d->lo ? d->lo : x > d->hi ? d->hi : x;
+}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "common/rng.h"
+#include "scenario.h"
 
 typedef trd__rng sim_rng;
 
@@ -24,5 +25,7 @@ double sim_rng_lognormal(sim_rng *r, double mean, double cv);
 double sim_rng_exponential(sim_rng *r, double mean);
 /* Binomial(n, p): exact below 64 trials, a rounded normal approximation (clamped to [0, n]) above. */
 uint64_t sim_rng_binomial(sim_rng *r, uint64_t n, double p);
+/* A draw from a workload feature's distribution (clamped and rounded as it says). */
+double sim_dist_draw(sim_rng *r, const sim_dist *d);
 
 #endif

@@ -19,18 +19,6 @@ static int by_x(const void *a, const void *b)
     return d < 0 ? -1 : d > 0;
 }
 
-static double draw(sim_rng *r, const sim_dist *d)
-{
-    double x = d->a;
-    if (d->kind == SIM_DIST_UNIFORM)
-        x = d->a + (d->b - d->a) * sim_rng_uniform(r);
-    else if (d->kind == SIM_DIST_LOGNORMAL)
-        x = sim_rng_lognormal(r, d->a, d->b);
-    if (d->integer)
-        x = floor(x + 0.5);
-    return x < d->lo ? d->lo : x > d->hi ? d->hi : x;
-}
-
 sim_status sim_truth_compute(const sim_scenario *sc, uint32_t regime, sim_truth *t, sim_error *err)
 {
     double *w = calloc(sc->n_regimes, sizeof *w);
@@ -75,7 +63,7 @@ sim_status sim_truth_compute_mix(const sim_scenario *sc, const double *weights, 
         sim_rng r;
         sim_rng_seed3(&r, 0x7275746875ull, SIM_STREAM_TRUTH, (uint64_t)regime << 32 | k);
         for (uint32_t x = 0; x < sc->n_features; x++)
-            f[x] = draw(&r, &g->features[x]);
+            f[x] = sim_dist_draw(&r, &g->features[x]);
         memset(in, 0, n * sizeof *in);
         in[sc->source_op] = 1;
         for (uint32_t s = 0; s < n; s++) {

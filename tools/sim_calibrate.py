@@ -64,6 +64,16 @@ def fit_memory(rows):
     return wls(pts)
 
 
+def add_row(curves, key, cap, weights, r, rate, extra=None):
+    """Files one measured row under its (model, regime) curve: the OOM boundary or a point of the curve."""
+    c = curves.setdefault(key, dict({"cap": cap, "weights": weights, "rows": [], "oom": None}, **(extra or {})))
+    if r["oom"]:
+        c["oom"] = r["batch"]
+    else:
+        c["rows"].append({"batch": r["batch"], "lat": r["batch_latency_s"], "peak": r["peak_mem_bytes"],
+                          "rate": r[rate]})
+
+
 def load(profiles):
     with open(os.path.join(profiles, "h100_operator_profiles.json")) as f:
         ops = json.load(f)
@@ -71,24 +81,10 @@ def load(profiles):
         gen = json.load(f)
     curves = {}
     for r in ops["gpu"]:
-        key = (r["model"], r["regime"])
-        curves.setdefault(key, {"cap": r["cap_bytes"], "weights": r["weights_bytes"], "rows": [], "oom": None})
-        c = curves[key]
-        if r["oom"]:
-            c["oom"] = r["batch"]
-        else:
-            c["rows"].append({"batch": r["batch"], "lat": r["batch_latency_s"], "peak": r["peak_mem_bytes"],
-                              "rate": r["items_per_s"]})
+        add_row(curves, (r["model"], r["regime"]), r["cap_bytes"], r["weights_bytes"], r, "items_per_s")
     for r in gen["gen"]:
-        key = (r["model"], "prompt%d" % r["prompt_tokens"])
-        curves.setdefault(key, {"cap": gen["meta"]["cap_bytes"], "weights": r["weights_bytes"], "rows": [],
-                                "oom": None, "context": r["prompt_tokens"] + r["new_tokens"]})
-        c = curves[key]
-        if r["oom"]:
-            c["oom"] = r["batch"]
-        else:
-            c["rows"].append({"batch": r["batch"], "lat": r["batch_latency_s"], "peak": r["peak_mem_bytes"],
-                              "rate": r["seqs_per_s"]})
+        add_row(curves, (r["model"], "prompt%d" % r["prompt_tokens"]), gen["meta"]["cap_bytes"], r["weights_bytes"],
+                r, "seqs_per_s", {"context": r["prompt_tokens"] + r["new_tokens"]})
     return curves
 
 

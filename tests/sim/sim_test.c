@@ -96,6 +96,12 @@ void sim_test_run(const sim_scenario *sc, const sim_policy_vtable *pv, uint64_t 
         fail_msg("%s on %s: %s: %s", pv->name, sc->name, sim_status_name(st), err.msg);
 }
 
+void sim_test_run_script(const sim_scenario *sc, sim_test_script *script, uint64_t seed, sim_result *out)
+{
+    sim_policy_vtable pv = sim_test_policy(script);
+    sim_test_run(sc, &pv, seed, out);
+}
+
 void sim_test_assert_conservation(const sim_scenario *sc, const sim_result *r)
 {
     assert_true(r->finished);

@@ -40,6 +40,8 @@ sim_policy_vtable sim_test_policy(sim_test_script *script);
 
 /* Runs and fails the test on error. */
 void sim_test_run(const sim_scenario *sc, const sim_policy_vtable *pv, uint64_t seed, sim_result *out);
+/* Runs `script` as the policy. */
+void sim_test_run_script(const sim_scenario *sc, sim_test_script *script, uint64_t seed, sim_result *out);
 
 /* The operator's id by name; fails the test if absent. */
 uint32_t sim_test_op(const sim_scenario *sc, const char *name);

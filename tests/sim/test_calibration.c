@@ -25,9 +25,8 @@ static void run_row(const row *w, size_t *checked)
     sim_scenario *sc = sim_test_load(rel, items);
     sim_test_deploy d[] = {{"source", 0, 0, 1, 0}, {"model", 0, 0, 1, w->batch}};
     sim_test_script s = {d, 2, 1, NULL, NULL, 0, 0, {0}, 0, 0};
-    sim_policy_vtable pv = sim_test_policy(&s);
     sim_result r;
-    sim_test_run(sc, &pv, 1, &r);
+    sim_test_run_script(sc, &s, 1, &r);
     if (w->oom) {
         if (r.ooms == 0)
             fail_msg("%s batch %u: the profile ran out of memory, the simulation did not", w->scenario, w->batch);

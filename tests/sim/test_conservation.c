@@ -15,30 +15,20 @@ static void check_policy(const char *scenario, uint64_t items, const char *polic
     sim_scenario_free(sc);
 }
 
-static void test_chain_static(void **state)
+/* The chain (fan-out, a filter, a regime shift, transfers), PDF (fan-out into pages and blocks, routing into
+ * four branches, the join, two filters) and video (fan-out into clips, two filters), under both policies. */
+static void test_bundled_and_chain(void **state)
 {
     (void)state;
-    check_policy("tests/sim/data/chain.yaml", 2000, "static");
-}
-
-static void test_chain_oracle(void **state)
-{
-    (void)state;
-    check_policy("tests/sim/data/chain.yaml", 2000, "oracle");
-}
-
-/* PDF: fan-out into pages and blocks, routing into four branches, the join, two filters. */
-static void test_pdf_routes_and_join(void **state)
-{
-    (void)state;
-    check_policy("examples/pipelines/pdf.yaml", 300, "static");
-    check_policy("examples/pipelines/pdf.yaml", 300, "oracle");
-}
-
-static void test_video(void **state)
-{
-    (void)state;
-    check_policy("examples/pipelines/video.yaml", 300, "oracle");
+    static const struct {
+        const char *scenario;
+        uint64_t items;
+    } cases[] = {{"tests/sim/data/chain.yaml", 2000}, {"examples/pipelines/pdf.yaml", 300},
+                 {"examples/pipelines/video.yaml", 300}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        check_policy(cases[c].scenario, cases[c].items, "static");
+        check_policy(cases[c].scenario, cases[c].items, "oracle");
+    }
 }
 
 /* Frequent transient spikes near the cap: batches are lost to OOM, their items retried, none lost. */
@@ -48,9 +38,8 @@ static void test_items_survive_ooms(void **state)
     sim_scenario *sc = sim_test_load("tests/sim/data/spiky.yaml", 0);
     static const sim_test_deploy d[] = {{"source", 0, 0, 1, 0}, {"split", 0, 0, 4, 0}, {"embed", 1, 0, 2, 32}};
     sim_test_script s = {d, 3, 1, NULL, NULL, 0, 0, {0}, 0, 0};
-    sim_policy_vtable pv = sim_test_policy(&s);
     sim_result r;
-    sim_test_run(sc, &pv, 1, &r);
+    sim_test_run_script(sc, &s, 1, &r);
     assert_true(r.ooms >= 10);
     assert_int_equal(s.events_by_kind[SIM_EVENT_OOM], r.ooms);
     assert_int_equal(r.instance_restarts, r.ooms);
@@ -67,9 +56,8 @@ static void test_overfull_plan_is_partial(void **state)
     /* The gpu machine has 2 devices and 8 cores: 5 embed instances cannot all start. */
     static const sim_test_deploy d[] = {{"source", 0, 0, 1, 0}, {"split", 0, 0, 6, 0}, {"embed", 1, 0, 5, 0}};
     sim_test_script s = {d, 3, 0, NULL, NULL, 0, 0, {0}, 0, 0};
-    sim_policy_vtable pv = sim_test_policy(&s);
     sim_result r;
-    sim_test_run(sc, &pv, 1, &r);
+    sim_test_run_script(sc, &s, 1, &r);
     assert_int_equal(s.last_outcome, SIM_OUTCOME_PARTIAL);
     assert_int_equal(r.instance_starts, 1 + 6 + 2);
     sim_test_assert_conservation(sc, &r);
@@ -80,10 +68,7 @@ static void test_overfull_plan_is_partial(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_chain_static),
-        cmocka_unit_test(test_chain_oracle),
-        cmocka_unit_test(test_pdf_routes_and_join),
-        cmocka_unit_test(test_video),
+        cmocka_unit_test(test_bundled_and_chain),
         cmocka_unit_test(test_items_survive_ooms),
         cmocka_unit_test(test_overfull_plan_is_partial),
     };

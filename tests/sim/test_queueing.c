@@ -38,9 +38,8 @@ static void test_c_servers_with_backlog(void **state)
         sim_scenario *sc = load(1000, 0);
         sim_test_deploy d[] = {{"work", 0, 0, servers[k], 0}};
         sim_test_script s = {d, 1, 1, NULL, NULL, 0, 0, {0}, 0, 0};
-        sim_policy_vtable pv = sim_test_policy(&s);
         sim_result r;
-        sim_test_run(sc, &pv, 1, &r);
+        sim_test_run_script(sc, &s, 1, &r);
         double expected = ceil(1000.0 / servers[k]) * 1.0;
         assert_close(r.makespan_s, expected, 0.02);
         assert_close(r.throughput_per_s, 1000.0 / expected, 0.02);
@@ -58,9 +57,8 @@ static void test_md1_mean_time_in_system(void **state)
         sim_scenario *sc = load(60000, rho[k]);
         sim_test_deploy d[] = {{"work", 0, 0, 1, 0}};
         sim_test_script s = {d, 1, 1, NULL, NULL, 0, 0, {0}, 0, 0};
-        sim_policy_vtable pv = sim_test_policy(&s);
         sim_result r;
-        sim_test_run(sc, &pv, 11, &r);
+        sim_test_run_script(sc, &s, 11, &r);
         double expected = 1 + rho[k] / (2 * (1 - rho[k]));
         assert_close(r.mean_latency_s, expected, 0.02);
         /* Throughput is the arrival rate, utilisation rho (one core of 16). */

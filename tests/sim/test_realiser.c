@@ -36,9 +36,8 @@ static void test_pack_keeps_and_fills(void **state)
     static const sim_test_deploy d[] = {{"source", 0, 0, 1, 0}, {"split", 0, 0, 2, 0}, {"embed", 1, 0, 1, 0}};
     pack_check c = {{0}, {0}, 0};
     sim_test_script s = {d, 3, 1, pack_once, &c, 0, 0, {0}, 0, 0};
-    sim_policy_vtable pv = sim_test_policy(&s);
     sim_result r;
-    sim_test_run(sc, &pv, 1, &r);
+    sim_test_run_script(sc, &s, 1, &r);
     /* cpu: 8 cores = source + 7 split; gpu: 8 cores = 2 embed + 6 split. */
     assert_int_equal(c.placed[0], 1);
     assert_int_equal(c.placed[1], 13);
@@ -95,9 +94,8 @@ static void check_rolling(double fraction, uint32_t per_round, uint32_t n_rounds
     static const sim_test_deploy d[] = {{"source", 0, 0, 1, 0}, {"work", 0, 0, 8, 0}};
     rolling_check c = {fraction, 0, 0, {0}};
     sim_test_script s = {d, 2, 1, reconfigure_all, &c, 0, 0, {0}, 0, 0};
-    sim_policy_vtable pv = sim_test_policy(&s);
     sim_result r;
-    sim_test_run(sc, &pv, 1, &r);
+    sim_test_run_script(sc, &s, 1, &r);
     for (uint32_t k = 0; k < n_rounds; k++)
         assert_int_equal(c.rounds[3 + k], per_round);
     assert_int_equal(c.rounds[3 + n_rounds], 0);

@@ -42,9 +42,8 @@ static void test_samples_are_accepted(void **state)
     assert_ok(f.ctx, trd_ctx_load_yaml_string(f.ctx, sc->yaml_text, sc->yaml_len));
     static const sim_test_deploy d[] = {{"source", 0, 0, 1, 0}, {"split", 0, 0, 3, 0}, {"embed", 1, 0, 2, 0}};
     sim_test_script s = {d, 3, 0, observe, &f, 0, 0, {0}, 0, 0};
-    sim_policy_vtable pv = sim_test_policy(&s);
     sim_result r;
-    sim_test_run(sc, &pv, 1, &r);
+    sim_test_run_script(sc, &s, 1, &r);
     assert_true(f.batches >= 3);
     assert_int_equal(f.refused, 0);
     for (uint32_t op = 0; op < sc->n_ops; op++)
