@@ -57,7 +57,7 @@ static sim_status step_policy(sim_engine *e, sim_plan *plan, int first, int wind
     }
     if (e->opt && e->opt->on_plan && (plan->n_actions || (plan->instant && plan->n_targets)))
         e->opt->on_plan(e->opt->user, e->now, plan);
-    return sim_fleet_accept_plan(e, plan);
+    return sim_plans_accept(e, plan);
 }
 
 static sim_status init(sim_engine *e, sim_result *r)

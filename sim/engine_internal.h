@@ -3,7 +3,9 @@
  *   engine_heap.c     the event queue (a binary heap ordered by time, then insertion)
  *   engine_flow.c     source items, partitions, queues, fan-out, filters, routing, joins
  *   engine_work.c     batches: backpressure, dispatch, transfers, costs, devices, OOM
- *   engine_fleet.c    instances, resources, plans and their actions, the host view
+ *   engine_fleet.c    instances and the resources they hold
+ *   engine_plans.c    plans and their actions, round by round
+ *   engine_host.c     the host view policies query
  *   engine_observe.c  windows, samples and events for the policy, utilisation, the timeline */
 #ifndef SIM_ENGINE_INTERNAL_H
 #define SIM_ENGINE_INTERNAL_H
@@ -222,12 +224,19 @@ void sim_ready_push(sim_engine *e, uint32_t inst);
 /* engine_fleet.c */
 sim_status sim_fleet_init(sim_engine *e);
 void sim_fleet_free(sim_engine *e);
+/* Launches an instance on machine m if it fits (warm: ready at once); returns its id or SIM_NONE. */
+uint32_t sim_fleet_launch(sim_engine *e, uint32_t op, uint32_t m, uint32_t config, int warm);
+/* Takes (sign +1) or gives back (-1) an instance's cores, memory and device share. */
+void sim_fleet_reserve(sim_engine *e, sim_inst *in, int sign);
 void sim_fleet_ready(sim_engine *e, uint32_t inst, uint64_t ver);
 void sim_fleet_gone(sim_engine *e, uint32_t inst, uint64_t ver);
 /* An instance has no jobs left: finish a drain (stop or restart). */
 void sim_fleet_drained(sim_engine *e, uint32_t inst);
 void sim_fleet_crash(sim_engine *e, uint32_t inst);
-sim_status sim_fleet_accept_plan(sim_engine *e, sim_plan *plan);
+/* engine_plans.c */
+sim_status sim_plans_accept(sim_engine *e, sim_plan *plan);
+/* An instance launched, stopped or restarted by plan `plan_id` finished its part. */
+void sim_plans_progress(sim_engine *e, uint64_t plan_id);
 double sim_op_cfg_batch(const sim_engine *e, uint32_t op, uint32_t config);
 
 /* engine_observe.c */

@@ -51,8 +51,8 @@ void cli_progress_cb(void *user, double sim_time_s, double done)
 {
     cli_progress *p = user;
     double now = cli_wall();
-    /* Short runs stay quiet; a terminal gets an updating line, a log a line every ten seconds. */
-    if (now - p->started < 2 || (!p->tty && now - p->last_line < 10))
+    /* Short runs stay quiet; a terminal gets an updating line, a log a line after two seconds and then every ten. */
+    if (now - p->started < 2 || (!p->tty && p->printed && now - p->last_line < 10))
         return;
     p->last_line = now;
     fprintf(stderr, "%s%s: %5.1f%% of items done, %.2f h simulated in %.1f s%s", p->tty ? "\r" : "", p->label,
