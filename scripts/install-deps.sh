@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what libtrident needs on a Debian or Ubuntu machine:
 #   Debian packages: compiler, CMake, pkg-config, GLPK, GSL, OpenBLAS, libyaml, cmocka, Python, a locale with a
-#                    decimal comma (for the locale-independence test), and the CBC solver program (the MILP
-#                    benchmark cross-checks GLPK against it)
+#                    decimal comma (for the locale-independence test), the CBC solver program (the MILP
+#                    benchmark cross-checks GLPK against it), and gnuplot without X (trident-sim draws its
+#                    throughput plots with its png terminal)
 #   Python packages (pip, into ./.venv): cffi and pytest (the header's cffi check), numpy and scikit-learn (the GP
 #                    oracle fixtures and the speed comparison)
 # Safe to run again.  Run as root, or as a user with sudo.
@@ -18,7 +19,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config ca-certificates \
-    libglpk-dev libgsl-dev libopenblas-dev libyaml-dev libcmocka-dev coinor-cbc \
+    libglpk-dev libgsl-dev libopenblas-dev libyaml-dev libcmocka-dev coinor-cbc gnuplot-nox \
     python3 python3-venv python3-pip \
     locales
 

@@ -1,0 +1,22 @@
+/* policy_registry.c -- the built-in policies by name.  A new policy defines a sim_policy_vtable and is added
+ * here (issue 8's baselines and the trident adapter plug in the same way). */
+#include <string.h>
+
+#include "policy.h"
+
+extern const sim_policy_vtable sim_policy_static, sim_policy_oracle;
+
+static const sim_policy_vtable *const policies[] = {&sim_policy_static, &sim_policy_oracle};
+
+const sim_policy_vtable *sim_policy_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++)
+        if (strcmp(policies[i]->name, name) == 0)
+            return policies[i];
+    return NULL;
+}
+
+const sim_policy_vtable *sim_policy_at(size_t index)
+{
+    return index < sizeof policies / sizeof policies[0] ? policies[index] : NULL;
+}
