@@ -4,9 +4,11 @@
 
 #include "policy.h"
 
+#include "policy_trident.h"
+
 extern const sim_policy_vtable sim_policy_static, sim_policy_oracle;
 
-static const sim_policy_vtable *const policies[] = {&sim_policy_static, &sim_policy_oracle};
+static const sim_policy_vtable *const policies[] = {&sim_policy_static, &sim_policy_trident, &sim_policy_oracle};
 
 const sim_policy_vtable *sim_policy_find(const char *name)
 {
