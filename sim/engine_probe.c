@@ -53,12 +53,10 @@ static void report(sim_engine *e, uint32_t id)
 void sim_probe_ready(sim_engine *e, uint32_t id)
 {
     sim_inst *in = &e->insts[id];
-    const sim_op *o = &e->sc->ops[in->op];
     if (in->probe == SIM_PROBE_STARTING) {
         in->config = in->next_config;
         in->probe = SIM_PROBE_RUNNING;
-        /* A CPU operator's memory is its host memory, which the simulator holds constant. */
-        in->probe_peak = o->cost.kind == SIM_COST_CPU ? o->memory_bytes : 0;
+        in->probe_peak = 0; /* device memory as batches run; host memory is not simulated (0: not measured) */
         sim_heap_push(&e->heap, e->now + in->probe_s, EV_PROBE_END, id, in->ver);
     } else {
         report(e, id); /* still on the probed config: the event names it */

@@ -48,9 +48,9 @@ typedef enum sim_event_kind {
     SIM_EVENT_CONFIG_APPLIED = 4,    /* a reconfigured instance now runs `config` (it left from_config)  */
     SIM_EVENT_PLAN_DONE = 5,         /* every action of plan `plan_id` ran (outcome: SIM_OUTCOME_*)     */
     SIM_EVENT_PROBE_FINISHED = 6,    /* the probe of `config` (a PROBE action of plan `plan_id`) ended and its
-                                        instance runs from_config again; device_mem_bytes: the peak memory
-                                        seen while probing (device memory, or host memory for a CPU
-                                        operator).  A probe that ran out of memory ends with SIM_EVENT_OOM
+                                        instance runs from_config again; device_mem_bytes: the peak device
+                                        memory seen while probing (0 for a CPU operator: host memory is
+                                        not simulated).  A probe that ran out of memory ends with SIM_EVENT_OOM
                                         instead, and its instance goes back to from_config silently         */
     SIM_EVENT_INSTANCE_LAUNCHED = 7  /* a START launched an instance: it holds its resources from now on and
                                         serves (INSTANCE_UP) after its start and cold start                 */
