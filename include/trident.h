@@ -336,7 +336,17 @@ typedef enum trd_param {
     TRD_P_LEARN_ALPHA           = 506,
     /* Least predicted gain of a recommended config over the current one, as a fraction of the current
      * per-instance rate, for a transition to start (double, [0, 10], default 0.05). */
-    TRD_P_TRANSITION_MIN_GAIN   = 507
+    TRD_P_TRANSITION_MIN_GAIN   = 507,
+    /* How much out-of-memory crashes of a config may cost before the config counts as infeasible, as a share
+     * of its recent production time (double, [0, 1], default 0.05): each TRD_EVENT_OOM costs the operator's
+     * start and cold-start times, production time is the instance time of its windows that made progress.
+     * An OOM of a config with little recent production (a probe, a config just started, one whose instances
+     * crash as they start) marks it at once; a rare OOM of a config that serves well (a transient memory
+     * spike) does not.  0: every OOM marks its config, the paper's rule. */
+    TRD_P_OOM_TOLERANCE         = 508,
+    /* What "recent" means above: OOMs and production time count with weight exp(-age / horizon), the horizon
+     * in ms (int, [1000, 86400000], default 3600000). */
+    TRD_P_OOM_HORIZON_MS        = 509
 } trd_param;
 
 /* Values of TRD_P_GP_KERNEL: Matern 5/2 (the paper's), Matern 3/2, squared exponential; all with one length
@@ -994,9 +1004,10 @@ typedef enum trd_event_kind {
      * crash.  duration_s: how long stopping took, if measured. */
     TRD_EVENT_INSTANCE_DOWN  = 3,
     /* An instance of `op` running `config` on (node, member) ran out of memory (peak_bytes: what it reached,
-     * if known).  The config is infeasible for the operator from now on, and so is every config that needs at
-     * least as much memory through its memory-monotone knobs; a running transition to it is abandoned, and a
-     * step is due early.  If the instance died, report INSTANCE_DOWN as well. */
+     * if known).  Unless such crashes are rare for the config (TRD_P_OOM_TOLERANCE), it is infeasible for the
+     * operator from now on, and so is every config that needs at least as much memory through its
+     * memory-monotone knobs; a running transition to it is abandoned, and a step is due early.  If the
+     * instance died, report INSTANCE_DOWN as well (an instance that restarts in place stays deployed). */
     TRD_EVENT_OOM            = 4,
     /* `count` instances on (node, member) restarted from `from_config` to `config` and are ready.
      * duration_s: the restart's cold start, if measured. */

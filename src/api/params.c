@@ -65,6 +65,8 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
                                           1, 1000, 3},
     [TRD__PI_LEARN_ALPHA] = {TRD_P_LEARN_ALPHA, "learn_alpha", TRD_PARAM_DOUBLE, 1e-6, 1, 0.3},
     [TRD__PI_TRANSITION_MIN_GAIN] = {TRD_P_TRANSITION_MIN_GAIN, "transition_min_gain", TRD_PARAM_DOUBLE, 0, 10, 0.05},
+    [TRD__PI_OOM_TOLERANCE] = {TRD_P_OOM_TOLERANCE, "oom_tolerance", TRD_PARAM_DOUBLE, 0, 1, 0.05},
+    [TRD__PI_OOM_HORIZON_MS] = {TRD_P_OOM_HORIZON_MS, "oom_horizon_ms", TRD_PARAM_INT, 1000, 86400000, 3600000},
 };
 
 const trd__param_desc *trd__param_desc_of(trd_param param, size_t *index)

@@ -534,10 +534,11 @@ void trd__tune_event(trd_ctx *ctx, const trd_event *e)
             t->probe = TRD__PROBE_FINISHED;
             return;
         }
-        /* Production ran out of memory: the optimiser of the regime being tuned learns it too. */
+        /* Production ran out of memory, and not just once in a while (the loop marked the config): the
+         * optimiser of the regime being tuned learns it too. */
         trd__tune_bo *b = t->tuning == TRD__REGIME_NONE ? NULL : find_bo(t, t->tuning);
         const trd__operator *o = &ctx->model->ops[e->op];
-        if (b && e->config < o->n_configs)
+        if (b && e->config < o->n_configs && trd__control_infeasible(&ctx->control, e->op, e->config))
             trd__bo_report_oom(&b->bo, &o->configs[e->config * o->n_knobs]);
     } else if (e->kind == TRD_EVENT_PROBE_FINISHED && probe_live && e->config == t->probe_config) {
         t->probe_peak = e->peak_bytes;

@@ -264,8 +264,23 @@ static void ema(double *value, double *dev, uint64_t *count, double x, double al
     *value = (1 - alpha) * *value + alpha * x;
 }
 
+/* The window's instance time joins the decayed production time (windows close in order of their start, so a
+ * later end is the common case; an earlier one is added at its own age). */
+static void add_production(trd__estimator *e, const trd__window *w, uint64_t tau_ns)
+{
+    double tau = tau_ns > 0 ? (double)tau_ns : 1;
+    if (w->end_ns >= e->production_ns) {
+        e->production_s = e->production_s * exp(-(double)(w->end_ns - e->production_ns) / tau) + w->inst_s;
+        e->production_ns = w->end_ns;
+    } else {
+        e->production_s += w->inst_s * exp(-(double)(e->production_ns - w->end_ns) / tau);
+    }
+}
+
+/* op_items_in: what the whole operator (every config) took in this window -- the rate its queue trend is
+ * judged against, since the queue is the operator's. */
 static void process_window(trd__observe *obs, const trd__observe_params *p, const trd__model *m,
-                           const trd__window *w, trd__estimator *e)
+                           const trd__window *w, double op_items_in, trd__estimator *e)
 {
     trd__op_state *os = &obs->ops[w->op];
     trd_observe_stats *st = &os->stats;
@@ -292,6 +307,7 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
         st->rejected_progress++;
         return;
     }
+    add_production(e, w, p->production_tau_ns);
     ema(&e->raw_ema, &e->raw_dev, &e->raw_n, y, p->ema_alpha);
     const trd__operator *o = &m->ops[w->op];
     if (util < p->tau_u) {
@@ -305,7 +321,7 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
         return;
     }
     double span_s = (double)(w->q_last_ns - w->q_first_ns) / NS_PER_S;
-    double total_rate = span_s > 0 ? w->items_in / span_s : 0;
+    double total_rate = span_s > 0 ? op_items_in / span_s : 0;
     double slope = span_s > 0 ? (w->q_last - w->q_first) / span_s : 0;
     if ((w->q_last == 0 && w->q_first > 0) || fabs(slope) > p->queue_slope * total_rate) {
         st->rejected_queue++;
@@ -365,6 +381,11 @@ static int window_before(const trd__window *a, const trd__window *b)
 
 static void close_ready_windows(trd__observe *obs, const trd__observe_params *p, const trd__model *m)
 {
+    /* Windows of one operator and start (one per config) come out one after another; the first of them sums
+     * what the operator took over all of them. */
+    uint32_t group_op = UINT32_MAX;
+    uint64_t group_start = 0;
+    double group_items = 0;
     for (;;) {
         size_t pick = obs->n_open;
         for (size_t i = 0; i < obs->n_open; i++)
@@ -373,10 +394,18 @@ static void close_ready_windows(trd__observe *obs, const trd__observe_params *p,
         if (pick == obs->n_open)
             return;
         trd__window w = obs->open[pick];
+        if (w.op != group_op || w.start_ns != group_start) {
+            group_op = w.op;
+            group_start = w.start_ns;
+            group_items = 0;
+            for (size_t i = 0; i < obs->n_open; i++)
+                if (obs->open[i].op == w.op && obs->open[i].start_ns == w.start_ns)
+                    group_items += obs->open[i].items_in;
+        }
         obs->open[pick] = obs->open[--obs->n_open];
         trd__estimator *e = find_estimator(obs, w.op, w.config);
         if (e) /* always present: trd__observe_add created it before folding the samples */
-            process_window(obs, p, m, &w, e);
+            process_window(obs, p, m, &w, group_items, e);
     }
 }
 
@@ -619,6 +648,16 @@ void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, do
     trd__observe_peek_flow(obs, op, items_in, items_out, bytes_out);
     if (op < obs->n_ops)
         obs->ops[op].flow_in = obs->ops[op].flow_out = obs->ops[op].flow_bytes_out = 0;
+}
+
+double trd__observe_production(const trd__observe *obs, uint32_t op, uint32_t config, uint64_t now_ns,
+                               uint64_t tau_ns)
+{
+    const trd__estimator *e = find_estimator(obs, op, config);
+    if (!e || e->production_s <= 0)
+        return 0;
+    double age = now_ns > e->production_ns ? (double)(now_ns - e->production_ns) : 0;
+    return e->production_s * exp(-age / (tau_ns > 0 ? (double)tau_ns : 1));
 }
 
 int trd__observe_peak(const trd__observe *obs, uint32_t op, uint32_t config, double *device, double *host)

@@ -41,6 +41,7 @@ typedef struct trd__observe_params {
     unsigned restarts, optimiser;
     trd__kernel kernel;
     int util_capacity;
+    uint64_t production_tau_ns; /* time constant of the decayed production time (trd__observe_production) */
 } trd__observe_params;
 
 enum { TRD__SRC_NONE = 0, TRD__SRC_EMA = 1, TRD__SRC_GP = 2, TRD__SRC_UTILISATION = 3, TRD__SRC_LOWER_BOUND = 4 };
@@ -82,6 +83,10 @@ typedef struct trd__estimator {
     double streak_x[TRD__OUTLIER_STREAK_MAX][TRD_MAX_FEATURES], streak_y[TRD__OUTLIER_STREAK_MAX];
     size_t streak;
     double peak_device, peak_host; /* the largest memory peaks of its windows (probes report them) */
+    /* Production time: instance-seconds of its windows that made progress, each weighted exp(-age / tau), as
+     * of production_ns (the end of the latest such window). */
+    double production_s;
+    uint64_t production_ns;
 } trd__estimator;
 
 /* Per operator, across its configs (counters survive invalidation). */
@@ -135,6 +140,11 @@ void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, do
 /* The same without the reset. */
 void trd__observe_peek_flow(const trd__observe *obs, uint32_t op, double *items_in, double *items_out,
                             double *bytes_out);
+
+/* The instance-seconds (op, config) made progress in, each weighted exp(-age / tau) at host time now_ns; 0 if
+ * the pair has no estimator.  The loop weighs out-of-memory crashes against it. */
+double trd__observe_production(const trd__observe *obs, uint32_t op, uint32_t config, uint64_t now_ns,
+                               uint64_t tau_ns);
 
 /* The largest device and host memory peaks reported for (op, config) since its estimator was created or
  * invalidated (0 when none was reported).  Returns 0 if the pair has no estimator, else 1. */

@@ -34,6 +34,11 @@ typedef struct trd__sched_hint {
                                 (1 moves every instance at once: the way out of a config that crashes) */
 } trd__sched_hint;
 
+/* The start, stop and cold-start seconds the scheduler uses for an operator: its declared values, else the
+ * hint's learned ones (h may be NULL), else the defaults trd_ctx_plan_with_rates documents. */
+void trd__sched_timings(const trd__operator *o, const trd__sched_hint *h, double *start_s, double *stop_s,
+                        double *cold_s);
+
 typedef struct trd__sched_params {
     double time_limit_ms;
     double mip_gap;

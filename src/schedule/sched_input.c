@@ -100,7 +100,8 @@ static uint32_t machine_fit(const trd__operator *o, const trd__node *n, double *
 /* Default timings (research/trident.md section 7): launch 2 s + 10 s per device + 0.5 s per GB of memory,
  * stop 0.5 s + 1 s per device.  An unknown cold start is the start time: the instance produces nothing until it
  * runs; afterwards it works at the new rate even while the observe layer re-learns it. */
-static void timings(const trd__operator *o, const trd__sched_hint *h, trd__sched_op *s)
+void trd__sched_timings(const trd__operator *o, const trd__sched_hint *h, double *start_s, double *stop_s,
+                        double *cold_s)
 {
     double g = trd__op_get(o, TRD_OP_GPUS);
     double gb = (trd__op_get(o, TRD_OP_MEMORY_BYTES) + trd__op_get(o, TRD_OP_GPU_MEMORY_BYTES)) / 1e9;
@@ -111,9 +112,14 @@ static void timings(const trd__operator *o, const trd__sched_hint *h, trd__sched
         stop = stop >= 0 ? stop : h->stop_s;
         cold = cold >= 0 ? cold : h->cold_s;
     }
-    s->h_start = start >= 0 ? start : 2 + 10 * g + 0.5 * gb;
-    s->h_stop = stop >= 0 ? stop : 0.5 + 1 * g;
-    s->h_cold = cold >= 0 ? cold : s->h_start;
+    *start_s = start >= 0 ? start : 2 + 10 * g + 0.5 * gb;
+    *stop_s = stop >= 0 ? stop : 0.5 + 1 * g;
+    *cold_s = cold >= 0 ? cold : *start_s;
+}
+
+static void timings(const trd__operator *o, const trd__sched_hint *h, trd__sched_op *s)
+{
+    trd__sched_timings(o, h, &s->h_start, &s->h_stop, &s->h_cold);
 }
 
 /* Rolling-update state from the deployment (see trd_ctx_plan_with_rates). */
