@@ -147,6 +147,15 @@ double trd__control_count_oom(trd__control *c, uint32_t op, uint32_t config, uin
     return o->weight;
 }
 
+double trd__control_ooms(const trd__control *c, uint32_t op, uint32_t config, uint64_t now_ns, uint64_t horizon_ns)
+{
+    if (op >= c->n_ops || (size_t)config >= c->ooms_cap[op])
+        return 0;
+    const trd__oom_count *o = &c->ooms[op][config];
+    double age = now_ns > o->at_ns ? (double)(now_ns - o->at_ns) : 0;
+    return o->weight * exp(-age / (horizon_ns > 0 ? (double)horizon_ns : 1));
+}
+
 int trd__control_start_transition(trd__control *c, const trd__model *m, uint32_t op, uint32_t target,
                                   double predicted, uint32_t regime, uint64_t now_ns)
 {

@@ -121,6 +121,8 @@ int trd__control_mark_infeasible(trd__control *c, uint32_t op, uint32_t config);
 /* Counts an OOM of (op, config) at now_ns and returns the decayed count including it (horizon_ns: the time
  * constant), or -1 on allocation failure (nothing changed). */
 double trd__control_count_oom(trd__control *c, uint32_t op, uint32_t config, uint64_t now_ns, uint64_t horizon_ns);
+/* The decayed count of (op, config)'s OOMs at now_ns (0 if none). */
+double trd__control_ooms(const trd__control *c, uint32_t op, uint32_t config, uint64_t now_ns, uint64_t horizon_ns);
 
 /* Forgets the outstanding plan (its events are dropped). */
 void trd__control_drop_outstanding(trd__control *c);

@@ -43,23 +43,32 @@ void trd__loop_end_transition(trd_ctx *ctx, uint32_t op, const char *why)
     trd__tune_transition_ended(ctx, op, 0);
 }
 
-/* Whether an OOM of (op, config) makes the config infeasible: the restarts of its recent OOMs (`ooms`, decayed)
- * cost more than TRD_P_OOM_TOLERANCE of its recent production time.  Buffered samples are folded first when
- * memory allows, so that production time is up to date (without, the judgement errs towards infeasible). */
-static int oom_structural(trd_ctx *ctx, const trd_event *e, double ooms)
+double trd__loop_survival(trd_ctx *ctx, uint32_t op, uint32_t config, uint64_t now_ns)
+{
+    uint64_t tau = (uint64_t)trd__ctx_param(ctx, TRD__PI_OOM_HORIZON_MS) * 1000000u;
+    double ooms = trd__control_ooms(&ctx->control, op, config, now_ns, tau);
+    if (!(ooms > 0))
+        return 1;
+    const trd__learned *l = &ctx->control.learned[op];
+    trd__sched_hint h = {l->start_s.n ? l->start_s.value : -1, l->stop_s.n ? l->stop_s.value : -1,
+                         l->cold_s.n ? l->cold_s.value : -1, -1, -1, -1};
+    double start, stop, cold;
+    trd__sched_timings(&ctx->model->ops[op], &h, &start, &stop, &cold);
+    double production = trd__observe_production(&ctx->observe, op, config, now_ns, tau);
+    double lost = ooms * (start + cold);
+    return production > 0 ? production / (production + lost) : 0;
+}
+
+/* Whether an OOM makes its config infeasible: its crashes cost more than TRD_P_OOM_TOLERANCE of its recent
+ * instance time.  Buffered samples are folded first when memory allows, so that production time is up to date
+ * (without, the judgement errs towards infeasible). */
+static int oom_structural(trd_ctx *ctx, const trd_event *e)
 {
     double tolerance = trd__ctx_param(ctx, TRD__PI_OOM_TOLERANCE);
     if (tolerance <= 0)
         return 1;
-    const trd__learned *l = &ctx->control.learned[e->op];
-    trd__sched_hint h = {l->start_s.n ? l->start_s.value : -1, l->stop_s.n ? l->stop_s.value : -1,
-                         l->cold_s.n ? l->cold_s.value : -1, -1, -1, -1};
-    double start, stop, cold;
-    trd__sched_timings(&ctx->model->ops[e->op], &h, &start, &stop, &cold);
     (void)trd__ctx_fold(ctx);
-    uint64_t tau = (uint64_t)trd__ctx_param(ctx, TRD__PI_OOM_HORIZON_MS) * 1000000u;
-    double production = trd__observe_production(&ctx->observe, e->op, e->config, e->time_ns, tau);
-    return ooms * (start + cold) > tolerance * production;
+    return 1 - trd__loop_survival(ctx, e->op, e->config, e->time_ns) > tolerance;
 }
 
 trd_status trd__loop_event(trd_ctx *ctx, const trd_event *e)
@@ -94,7 +103,7 @@ trd_status trd__loop_event(trd_ctx *ctx, const trd_event *e)
     trd__event_learn(c, ctx->model, e, alpha_of(ctx));
     if (e->kind == TRD_EVENT_OOM && !trd__control_infeasible(c, e->op, e->config)) {
         const char *name = ctx->model->ops[e->op].name;
-        if (!oom_structural(ctx, e, ooms)) {
+        if (!oom_structural(ctx, e)) {
             trd__logf(&ctx->log, TRD_LOG_INFO, "control", "'%s': config %u ran out of memory, a rare crash for it "
                       "(%.3g recent OOMs): still feasible", name, e->config, ooms);
         } else {

@@ -162,7 +162,8 @@ static int measured(int source, uint32_t points)
 /* One trd_rate per operator from the observe layer (current config) and the transitions (candidate); the
  * rates are remembered in `learned` (the step's copy) as the fallback for later steps.  Returns the number of
  * operators without any rate; their names go into `missing`. */
-static size_t gather_rates(trd_ctx *ctx, trd__learned *learned, trd_rate *rates, char *missing, size_t cap)
+static size_t gather_rates(trd_ctx *ctx, uint64_t now_ns, trd__learned *learned, trd_rate *rates, char *missing,
+                           size_t cap)
 {
     const trd__model *m = ctx->model;
     const trd__control *c = &ctx->control;
@@ -189,10 +190,13 @@ static size_t gather_rates(trd_ctx *ctx, trd__learned *learned, trd_rate *rates,
         }
         l->last_rate = mean;
         l->last_rate_config = cur;
-        /* A config that runs out of memory produces next to nothing, whatever it measured before (the observe
-         * layer keeps no-progress windows out of its estimates): the MILP must see that to move away. */
-        if (trd__control_infeasible(c, op, cur))
-            mean *= 1e-3;
+        /* Time lost to out-of-memory restarts produces nothing, whatever the windows in between measured (the
+         * observe layer keeps no-progress windows out of its estimates): a config counts for its productive
+         * share -- and for next to nothing while an urgent transition takes the operator away from a config
+         * that crashes, so that the MILP restarts every instance it can.  (Without a way out, next to nothing
+         * would only starve the plan around it.) */
+        int leaving = t->active && t->urgent && t->target != cur && trd__control_infeasible(c, op, cur);
+        mean *= leaving ? 1e-3 : fmax(1e-3, trd__loop_survival(ctx, op, cur, now_ns));
         double per_device = instances_per_device(m, op);
         trd_rate *r = &rates[op];
         memset(r, 0, sizeof *r);
@@ -379,7 +383,7 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
     trd_status st;
     learn_flows(ctx, w.learned, w.share_emas);
     char missing[256];
-    size_t n_missing = gather_rates(ctx, w.learned, w.rates, missing, sizeof missing);
+    size_t n_missing = gather_rates(ctx, now_ns, w.learned, w.rates, missing, sizeof missing);
     if (n_missing > 0) {
         /* Not a step: the next poll tries again, since estimates appear as windows close. */
         reason(c, "no plan: waiting for throughput estimates of %zu operator(s) (%s%s)", n_missing, missing,

@@ -336,12 +336,13 @@ static uint32_t register_config(trd_ctx *ctx, uint32_t op, const double *cfg)
     return st == TRD_OK ? id : TRD_NO_CONFIG;
 }
 
-/* The per-instance rate the operator achieves now with the config most of its instances run. */
-static double current_rate(trd_ctx *ctx, uint32_t op, uint32_t *config)
+/* The per-instance rate the operator achieves now with the config most of its instances run, less the time its
+ * out-of-memory restarts cost. */
+static double current_rate(trd_ctx *ctx, uint32_t op, uint32_t *config, uint64_t now_ns)
 {
     *config = trd__live_main_config(ctx->model, op, trd__observe_current_config(&ctx->observe, op));
     double rate, peak;
-    return measured(ctx, op, *config, &rate, &peak) ? rate : 0;
+    return measured(ctx, op, *config, &rate, &peak) ? rate * trd__loop_survival(ctx, op, *config, now_ns) : 0;
 }
 
 /* Moves op to `config` if that is worth it and nothing else is moving it. */
@@ -350,7 +351,7 @@ static void maybe_transition(trd_ctx *ctx, uint32_t op, uint32_t config, double 
 {
     trd__control *c = &ctx->control;
     uint32_t current;
-    double now_rate = current_rate(ctx, op, &current);
+    double now_rate = current_rate(ctx, op, &current, now_ns);
     double gain = trd__ctx_param(ctx, TRD__PI_TRANSITION_MIN_GAIN);
     const char *name = ctx->model->ops[op].name;
     if (c->transitions[op].active || config == current || trd__control_infeasible(c, op, config))
@@ -409,7 +410,7 @@ static int next_probe(trd_ctx *ctx, uint32_t op, trd__tune_bo *b, trd__probe_req
             return 0;
         }
         uint32_t current;
-        current_rate(ctx, op, &current);
+        current_rate(ctx, op, &current, now_ns);
         uint32_t id = trd__tune_config_id(o, cfg);
         double rate, peak;
         if (id != TRD_NO_CONFIG && trd__live_instances_on(ctx->model, op, id) > 0) {
@@ -465,7 +466,7 @@ void trd__tune_step(trd_ctx *ctx, uint64_t now_ns, trd__probe_req *reqs, size_t 
         /* The config most instances run ran out of memory (the workload grew): fall back to the default
          * config at once, rather than crash until the new regime is tuned -- unless it failed too. */
         uint32_t main_config;
-        double main_rate = current_rate(ctx, op, &main_config);
+        double main_rate = current_rate(ctx, op, &main_config, now_ns);
         if (!c->transitions[op].active && trd__control_infeasible(c, op, main_config) &&
             !trd__control_infeasible(c, op, 0) && main_config != 0) {
             double rate, peak;
