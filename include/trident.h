@@ -236,8 +236,8 @@ typedef enum trd_param {
     /* Weight of the newest window in the EMA fallback (double, [0.001, 1], default 0.3). */
     TRD_P_OBSERVE_EMA_ALPHA = 116,
     /* 1 to estimate capacity as rate / utilisation from low-utilisation windows of operators whose
-     * utilisation is trustworthy (synchronous ones, and accelerator ones), used only while nothing better
-     * is known (int, [0, 1], default 1). */
+     * utilisation is trustworthy (synchronous ones: an asynchronous operator is busy with one request in
+     * flight as with a full batch), used only while nothing better is known (int, [0, 1], default 1). */
     TRD_P_OBSERVE_UTIL_CAPACITY = 117,
     /* Most accepted windows each GP keeps (int, [8, 1024], default 64; N_gp).  Changing it, or the kernel,
      * restarts the estimates of every operator. */
@@ -324,8 +324,10 @@ typedef enum trd_param {
     /* How long the host runs a PROBE action before returning the instance to its config, in milliseconds (int,
      * [1000, 3600000], default 40000: three observe windows and their grace). */
     TRD_P_PROBE_DURATION_MS     = 503,
-    /* How long the loop waits for a probe's TRD_EVENT_PROBE_FINISHED (or OOM) after its plan was applied before
-     * it gives the probe up, in milliseconds (int, [1000, 86400000], default 120000, the authors' code's). */
+    /* A probe ends with its TRD_EVENT_PROBE_FINISHED (or OOM), or once it has been measured: the operator's
+     * restart (stop, start and cold-start times), TRD_P_PROBE_DURATION_MS and one observe window with its
+     * grace after its plan was applied -- the way back adds nothing to measure, and the next probe need not
+     * wait for it.  This is how much longer the loop waits, in milliseconds (int, [0, 86400000], default 0). */
     TRD_P_PROBE_TIMEOUT_MS      = 504,
     /* Consecutive plans that may defer a config transition (its cold start does not pay back, or it would cost
      * throughput now) before the loop drops it and lets the operator be tuned again (int, [1, 1000], default 3). */
@@ -346,7 +348,12 @@ typedef enum trd_param {
     TRD_P_OOM_TOLERANCE         = 508,
     /* What "recent" means above: OOMs and production time count with weight exp(-age / horizon), the horizon
      * in ms (int, [1000, 86400000], default 3600000). */
-    TRD_P_OOM_HORIZON_MS        = 509
+    TRD_P_OOM_HORIZON_MS        = 509,
+    /* The factor by which the loop plans with an operator's rate when the observe layer knows it only as a
+     * lower bound (TRD_ESTIMATE_LOWER_BOUND: an asynchronous operator that never had a backlog) (double,
+     * [1, 100], default 2).  Planning with the bound itself gives such an operator ever more instances, each
+     * of which lowers the next bound; with headroom it is saturated within a few plans, and then measured. */
+    TRD_P_LOWER_BOUND_HEADROOM  = 510
 } trd_param;
 
 /* Values of TRD_P_GP_KERNEL: Matern 5/2 (the paper's), Matern 3/2, squared exponential; all with one length
@@ -738,8 +745,8 @@ typedef enum trd_estimate_source {
     TRD_ESTIMATE_UTILISATION = 3,   /* rate / utilisation of under-loaded windows: low confidence, used only
                                        while no steady-state window exists                                 */
     TRD_ESTIMATE_LOWER_BOUND = 4    /* the rate the operator achieved, never steady and with no trustworthy
-                                       utilisation (an asynchronous CPU operator, or below 1% busy): what it
-                                       did, not what it can do -- the last resort                           */
+                                       utilisation (an asynchronous operator that never had a backlog, or
+                                       below 1% busy): what it did, not what it can do -- the last resort    */
 } trd_estimate_source;
 
 /* An estimate with its provenance.  Frozen layout: 40 bytes. */
@@ -759,7 +766,8 @@ typedef struct trd_observe_stats {
     uint64_t windows;               /* windows closed                                                      */
     uint64_t accepted;              /* ... that passed both filters                                        */
     uint64_t rejected_utilisation;  /* stage 1: utilisation below TRD_P_OBSERVE_MIN_UTILISATION            */
-    uint64_t rejected_queue;        /* stage 1: queue draining to empty or changing too fast               */
+    uint64_t rejected_queue;        /* stage 1: queue draining to empty or changing too fast, or (an
+                                       asynchronous operator) empty at the window's end: starved            */
     uint64_t rejected_progress;     /* stage 1: no item taken                                              */
     uint64_t rejected_outlier;      /* stage 2: too far from the GP                                        */
     uint64_t late_samples;          /* samples that arrived after their window closed                     */

@@ -129,12 +129,12 @@ uint32_t sim_fleet_launch(sim_engine *e, uint32_t op, uint32_t m, uint32_t confi
     return id;
 }
 
-void sim_fleet_emit(sim_engine *e, uint32_t kind, uint32_t id, uint32_t from_config, uint64_t plan_id,
-                    double duration_s, double mem_bytes)
+void sim_fleet_emit(sim_engine *e, uint32_t kind, uint32_t id, uint32_t config, uint32_t from_config,
+                    uint64_t plan_id, double duration_s, double mem_bytes)
 {
     const sim_inst *in = &e->insts[id];
     const sim_machine *mc = &e->sc->machines[in->machine];
-    sim_event ev = {(uint64_t)llround(e->now * 1e9), kind, in->op, mc->node, mc->member, id, in->config, plan_id, 0,
+    sim_event ev = {(uint64_t)llround(e->now * 1e9), kind, in->op, mc->node, mc->member, id, config, plan_id, 0,
                     from_config, mem_bytes, duration_s};
     sim_observe_event(e, &ev);
 }
@@ -153,7 +153,7 @@ void sim_fleet_ready(sim_engine *e, uint32_t id, uint64_t ver)
     in->config = in->next_config;
     in->batch = (uint32_t)sim_op_cfg_batch(e, in->op, in->config);
     in->state = SIM_INSTANCE_READY;
-    sim_fleet_emit(e, reconfigured ? SIM_EVENT_CONFIG_APPLIED : SIM_EVENT_INSTANCE_UP, id,
+    sim_fleet_emit(e, reconfigured ? SIM_EVENT_CONFIG_APPLIED : SIM_EVENT_INSTANCE_UP, id, in->config,
                    reconfigured ? from : SIM_NONE, in->plan_id, e->now - in->changed_at, 0);
     sim_ready_push(e, id);
     if (in->plan_id) {
@@ -171,7 +171,7 @@ void sim_fleet_gone(sim_engine *e, uint32_t id, uint64_t ver)
     sim_fleet_reserve(e, in, -1);
     in->alive = 0;
     e->res->instance_stops++;
-    sim_fleet_emit(e, SIM_EVENT_INSTANCE_DOWN, id, SIM_NONE, in->plan_id, e->now - in->changed_at, 0);
+    sim_fleet_emit(e, SIM_EVENT_INSTANCE_DOWN, id, in->config, SIM_NONE, in->plan_id, e->now - in->changed_at, 0);
     if (in->plan_id)
         sim_plans_progress(e, in->plan_id);
 }
@@ -202,7 +202,7 @@ void sim_fleet_crash(sim_engine *e, uint32_t id)
     sim_work_abandon(e, id);
     /* A probe that already runs its config ends here; one still draining towards it goes on. */
     int probing = in->probe == SIM_PROBE_RUNNING || in->probe == SIM_PROBE_RETURNING;
-    sim_fleet_emit(e, SIM_EVENT_OOM, id, SIM_NONE, probing ? in->probe_plan : 0, 0, need);
+    sim_fleet_emit(e, SIM_EVENT_OOM, id, in->config, SIM_NONE, probing ? in->probe_plan : 0, 0, need);
     if (probing)
         sim_probe_crash(e, id); /* the restart brings back the config it left */
     if (in->state == SIM_INSTANCE_DRAINING) {

@@ -102,7 +102,7 @@ typedef struct sim_inst {
     double changed_at;         /* when its start, restart or stop began (durations in events) */
     /* A probe (engine_probe.c): phase, the config it returns to, the plan that asked, its peak memory. */
     int probe, probe_oom;
-    uint32_t probe_from;
+    uint32_t probe_config, probe_from;
     uint64_t probe_plan;
     double probe_s, probe_peak;
     /* the current window */
@@ -242,8 +242,8 @@ void sim_fleet_gone(sim_engine *e, uint32_t inst, uint64_t ver);
 void sim_fleet_drained(sim_engine *e, uint32_t inst);
 void sim_fleet_crash(sim_engine *e, uint32_t inst);
 /* An instance event for the policy (from_config SIM_NONE where the kind has none). */
-void sim_fleet_emit(sim_engine *e, uint32_t kind, uint32_t inst, uint32_t from_config, uint64_t plan_id,
-                    double duration_s, double mem_bytes);
+void sim_fleet_emit(sim_engine *e, uint32_t kind, uint32_t inst, uint32_t config, uint32_t from_config,
+                    uint64_t plan_id, double duration_s, double mem_bytes);
 
 /* engine_probe.c.  Probe phases of sim_inst.probe: */
 enum { SIM_PROBE_NONE = 0, SIM_PROBE_STARTING, SIM_PROBE_RUNNING, SIM_PROBE_RETURNING };

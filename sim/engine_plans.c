@@ -22,7 +22,7 @@ static uint32_t machine_of(const sim_engine *e, uint32_t node, uint32_t member)
 /* The instance of `op` on machine m running `config` that a STOP, RECONFIGURE or PROBE takes next: an idle one
  * first, then one starting, then a busy one (which drains: a running batch is never preempted).  A probing
  * instance counts as one on the config it returns to and comes last (for a STOP or RECONFIGURE only, which
- * end its probe); one draining, or still restarting for the plan that probes, is not taken. */
+ * end its probe); one draining is not taken. */
 static uint32_t pick(const sim_engine *e, uint32_t op, uint32_t m, uint32_t config, int probing_ok)
 {
     uint32_t best = SIM_NONE;
@@ -34,7 +34,7 @@ static uint32_t pick(const sim_engine *e, uint32_t op, uint32_t m, uint32_t conf
         int starting = in->state == SIM_INSTANCE_STARTING || in->state == SIM_INSTANCE_RESTARTING, rank;
         if (in->probe != SIM_PROBE_NONE) {
             int settled = starting || in->state == SIM_INSTANCE_READY;
-            if (!probing_ok || in->probe_from != config || in->plan_id || !settled)
+            if (!probing_ok || in->probe_from != config || !settled)
                 continue;
             rank = 3;
         } else {
@@ -112,7 +112,7 @@ static void run_round(sim_engine *e)
                         break;
                     }
                     e->insts[id].plan_id = x->plan.id;
-                    sim_fleet_emit(e, SIM_EVENT_INSTANCE_LAUNCHED, id, SIM_NONE, x->plan.id, 0, 0);
+                    sim_fleet_emit(e, SIM_EVENT_INSTANCE_LAUNCHED, id, a->config, SIM_NONE, x->plan.id, 0, 0);
                     x->pending++;
                 }
             } else if (a->kind == TRD_ACTION_STOP || a->kind == TRD_ACTION_RECONFIGURE) {
@@ -137,8 +137,7 @@ static void run_round(sim_engine *e)
                     x->partial = 1;
                     continue;
                 }
-                x->pending++;
-                sim_probe_start(e, id, a->config, x->plan.probe_duration_s, x->plan.id);
+                sim_probe_start(e, id, a->config, x->plan.probe_duration_s, x->plan.id); /* done once begun */
             } else {
                 x->partial = 1;
             }

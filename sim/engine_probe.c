@@ -3,7 +3,8 @@
  * probed config's batch size and costs, and its samples carry that config -- so what the policy learns from it
  * is what a real host would measure.  Phases (sim_inst.probe):
  *   STARTING   draining, then restarting in place on the probed config (stop, start and cold start, as a
- *              RECONFIGURE pays); the plan's action is done when it serves;
+ *              RECONFIGURE pays); the plan's action is done once the probe has begun (a probe is part of no
+ *              deployment, and its end is reported on its own), so a plan of probes holds nothing up;
  *   RUNNING    serving with the probed config for probe_s; device memory peaks are recorded;
  *   RETURNING  draining (never preempting a batch), then restarting on the config it left; when it serves
  *              again SIM_EVENT_PROBE_FINISHED reports the probe with its peak.
@@ -35,10 +36,10 @@ void sim_probe_start(sim_engine *e, uint32_t id, uint32_t config, double duratio
     in->probe = SIM_PROBE_STARTING;
     in->probe_oom = 0;
     in->probe_from = in->config;
+    in->probe_config = config;
     in->probe_plan = plan_id;
     in->probe_s = duration_s > 0 ? duration_s : 0;
     in->probe_peak = 0;
-    in->plan_id = plan_id;
     restart_on(e, id, config);
 }
 
@@ -47,7 +48,8 @@ static void report(sim_engine *e, uint32_t id)
 {
     sim_inst *in = &e->insts[id];
     if (!in->probe_oom)
-        sim_fleet_emit(e, SIM_EVENT_PROBE_FINISHED, id, in->probe_from, in->probe_plan, 0, in->probe_peak);
+        sim_fleet_emit(e, SIM_EVENT_PROBE_FINISHED, id, in->probe_config, in->probe_from, in->probe_plan, 0,
+                       in->probe_peak);
 }
 
 void sim_probe_ready(sim_engine *e, uint32_t id)
@@ -59,18 +61,13 @@ void sim_probe_ready(sim_engine *e, uint32_t id)
         in->probe_peak = 0; /* device memory as batches run; host memory is not simulated (0: not measured) */
         sim_heap_push(&e->heap, e->now + in->probe_s, EV_PROBE_END, id, in->ver);
     } else {
-        report(e, id); /* still on the probed config: the event names it */
+        report(e, id);
         in->config = in->next_config;
         in->probe = SIM_PROBE_NONE;
     }
     in->batch = (uint32_t)sim_op_cfg_batch(e, in->op, in->config);
     in->state = SIM_INSTANCE_READY;
     sim_ready_push(e, id);
-    if (in->plan_id) {
-        uint64_t plan = in->plan_id;
-        in->plan_id = 0;
-        sim_plans_progress(e, plan);
-    }
 }
 
 void sim_probe_end(sim_engine *e, uint32_t id, uint64_t ver)

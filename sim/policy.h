@@ -92,7 +92,8 @@ typedef struct sim_observation {
  * TRD_ACTION_PROBE (libtrident's): one instance of `op` on (node, member) running from_config restarts in
  * place on `config` (paying stop, start and cold start, as a RECONFIGURE does), serves with it for
  * probe_duration_s -- its samples carry `config` -- then drains, restarts on from_config and reports
- * SIM_EVENT_PROBE_FINISHED.  The action is done (for its round) once the instance serves on `config`. */
+ * SIM_EVENT_PROBE_FINISHED.  The action is done (for its round) once the probe has begun: a probe is part of
+ * no deployment and reports its end on its own, so a plan of probes holds nothing up. */
 typedef struct sim_plan {
     uint64_t id;                     /* the id the plan gets if the policy fills it (set by the engine
                                         before step(); the events of its actions carry it)              */

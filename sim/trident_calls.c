@@ -50,6 +50,23 @@ sim_status tp_event(tp_host *h, const trd_event *e, sim_error *err)
     return st == TRD_OK ? SIM_OK : failed(h, st, err, "report_event");
 }
 
+/* What observe believes of every operator after a step: per-instance rate of its current config and source. */
+static void log_estimates(tp_host *h)
+{
+    static const char *const src[] = {"none", "ema", "gp", "util", "lower"};
+    char line[2048];
+    size_t len = 0;
+    for (uint32_t op = 0; op < h->n_ops && len < sizeof line; op++) {
+        trd_estimate e;
+        if (trd_ctx_estimate_detail(h->ctx, op, TRD_CURRENT_CONFIG, NULL, 0, &e) != TRD_OK)
+            continue;
+        int k = snprintf(line + len, sizeof line - len, " %s=%.3g/%s/c%u", trd_ctx_operator_name(h->ctx, op),
+                         e.items_per_s, e.source < 5 ? src[e.source] : "?", e.config);
+        len += k > 0 ? (size_t)k : 0;
+    }
+    tp_logf(h, "estimates:%s", line);
+}
+
 trd_status tp_poll(tp_host *h, uint64_t now_ns, trd_plan **out)
 {
     trd_status st = h->trace ? trd_traced_poll(h->trace, h->ctx, now_ns, out) : trd_ctx_poll(h->ctx, now_ns, out);
@@ -58,6 +75,7 @@ trd_status tp_poll(tp_host *h, uint64_t now_ns, trd_plan **out)
         h->steps_logged = info.steps;
         tp_logf(h, "step %llu: %s (live %.4g, planned %.4g items/s)", (unsigned long long)info.steps,
                 trd_ctx_step_reason(h->ctx), info.live_throughput, info.planned_throughput);
+        log_estimates(h);
     }
     if (st != TRD_OK)
         tp_logf(h, "poll failed: %s: %s", trd_status_name(st), trd_ctx_last_error(h->ctx));

@@ -43,17 +43,22 @@ void trd__loop_end_transition(trd_ctx *ctx, uint32_t op, const char *why)
     trd__tune_transition_ended(ctx, op, 0);
 }
 
+void trd__loop_timings(const trd_ctx *ctx, uint32_t op, double *start_s, double *stop_s, double *cold_s)
+{
+    const trd__learned *l = &ctx->control.learned[op];
+    trd__sched_hint h = {l->start_s.n ? l->start_s.value : -1, l->stop_s.n ? l->stop_s.value : -1,
+                         l->cold_s.n ? l->cold_s.value : -1, -1, -1, -1};
+    trd__sched_timings(&ctx->model->ops[op], &h, start_s, stop_s, cold_s);
+}
+
 double trd__loop_survival(trd_ctx *ctx, uint32_t op, uint32_t config, uint64_t now_ns)
 {
     uint64_t tau = (uint64_t)trd__ctx_param(ctx, TRD__PI_OOM_HORIZON_MS) * 1000000u;
     double ooms = trd__control_ooms(&ctx->control, op, config, now_ns, tau);
     if (!(ooms > 0))
         return 1;
-    const trd__learned *l = &ctx->control.learned[op];
-    trd__sched_hint h = {l->start_s.n ? l->start_s.value : -1, l->stop_s.n ? l->stop_s.value : -1,
-                         l->cold_s.n ? l->cold_s.value : -1, -1, -1, -1};
     double start, stop, cold;
-    trd__sched_timings(&ctx->model->ops[op], &h, &start, &stop, &cold);
+    trd__loop_timings(ctx, op, &start, &stop, &cold);
     double production = trd__observe_production(&ctx->observe, op, config, now_ns, tau);
     double lost = ooms * (start + cold);
     return production > 0 ? production / (production + lost) : 0;

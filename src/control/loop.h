@@ -24,6 +24,10 @@ void trd__loop_check_transitions(struct trd_ctx *ctx);
 /* Drops op's transition (logged with `why`). */
 void trd__loop_end_transition(struct trd_ctx *ctx, uint32_t op, const char *why);
 
+/* The start, stop and cold-start seconds of op the scheduler plans with: declared, else learned, else the
+ * defaults. */
+void trd__loop_timings(const struct trd_ctx *ctx, uint32_t op, double *start_s, double *stop_s, double *cold_s);
+
 /* The share of (op, config)'s recent instance time that was productive, not lost to out-of-memory restarts:
  * production / (production + decayed OOMs x (start + cold start)); 1 without OOMs, 0 without production.
  * Horizon TRD_P_OOM_HORIZON_MS, at host time now_ns. */

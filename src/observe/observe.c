@@ -297,6 +297,8 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
     os->config = w->config;
     os->n_features = w->n_features;
     os->seen = 1;
+    if (w->end_ns > os->window_ns)
+        os->window_ns = w->end_ns;
     for (uint32_t d = 0; d < w->n_features; d++) {
         os->features[d] = w->feat_w[d] / inst_s;
         xlog[d] = log1p(os->features[d]);
@@ -310,23 +312,32 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
     add_production(e, w, p->production_tau_ns);
     ema(&e->raw_ema, &e->raw_dev, &e->raw_n, y, p->ema_alpha);
     const trd__operator *o = &m->ops[w->op];
+    int async = trd__op_get(o, TRD_OP_ASYNC) != 0;
     if (util < p->tau_u) {
         st->rejected_utilisation++;
-        /* Busy fraction of a synchronous operator, device utilisation of an accelerator one: trustworthy, so
-         * rate / utilisation still bounds the capacity.  Not for asynchronous CPU operators. */
-        int trustworthy = trd__op_get(o, TRD_OP_ASYNC) == 0 || trd__op_get(o, TRD_OP_GPUS) > 0;
+        /* The busy fraction of a synchronous operator is trustworthy, so rate / utilisation still bounds the
+         * capacity.  Not an asynchronous one's, CPU or accelerator: one request in flight keeps it busy. */
+        int trustworthy = !async;
         /* Down to 1%: below, y / util amplifies the noise of a few items a hundredfold. */
-        if (p->util_capacity && trustworthy && util >= 0.01)
+        if (p->util_capacity && trustworthy && util >= 0.01) {
             ema(&e->util_ema, &e->util_dev, &e->util_n, y / util, p->ema_alpha);
+            os->capacity_ns = w->end_ns;
+        }
         return;
     }
     double span_s = (double)(w->q_last_ns - w->q_first_ns) / NS_PER_S;
     double total_rate = span_s > 0 ? op_items_in / span_s : 0;
     double slope = span_s > 0 ? (w->q_last - w->q_first) / span_s : 0;
-    if ((w->q_last == 0 && w->q_first > 0) || fabs(slope) > p->queue_slope * total_rate) {
+    int starved = async && w->q_last == 0; /* only a backlog shows an asynchronous operator saturated */
+    if ((w->q_last == 0 && w->q_first > 0) || starved || fabs(slope) > p->queue_slope * total_rate) {
         st->rejected_queue++;
         return;
     }
+    /* With a backlog, an asynchronous operator that is idle was held back (downstream queues full): while it
+     * ran, it ran full batches, so its capacity is its rate over the time it ran. */
+    if (async)
+        y /= util;
+    os->capacity_ns = w->end_ns;
     ema(&e->ema, &e->ema_dev, &e->ema_n, y, p->ema_alpha);
 
     /* Stage 2: the model, where it is confident. */
@@ -648,6 +659,11 @@ void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, do
     trd__observe_peek_flow(obs, op, items_in, items_out, bytes_out);
     if (op < obs->n_ops)
         obs->ops[op].flow_in = obs->ops[op].flow_out = obs->ops[op].flow_bytes_out = 0;
+}
+
+int trd__observe_capacity_now(const trd__observe *obs, uint32_t op)
+{
+    return op < obs->n_ops && obs->ops[op].window_ns > 0 && obs->ops[op].capacity_ns == obs->ops[op].window_ns;
 }
 
 double trd__observe_production(const trd__observe *obs, uint32_t op, uint32_t config, uint64_t now_ns,

@@ -6,7 +6,11 @@
  * observation: the per-instance rate y = items in / instance-seconds covered, the mean utilisation, the queue
  * trend and the mean workload features.  Then:
  *   stage 1 (signals): no progress, utilisation below tau_u, a queue draining to empty, or a queue trend
- *     |dq/dt| above slope x the operator's rate reject the window;
+ *     |dq/dt| above slope x the operator's rate reject the window; so does, for an asynchronous operator, a
+ *     queue empty at the window's end: such an operator is busy with one request in flight as with a full
+ *     batch, so only a backlog shows it saturated, and a starved window measures its arrivals, not its
+ *     capacity (they would drag a non-bottleneck's estimate down to its load, and the MILP would give it
+ *     instances the bottleneck needs);
  *   EMA (alpha) of the stage-1 survivors: the estimate until n_min windows are accepted;
  *   stage 2 (model): once a GP exists, |y - mu| / sqrt(var + noise) > tau_z rejects the window -- but only
  *     where the GP is confident (latent variance below the noise variance), and a streak of `outlier_streak`
@@ -16,9 +20,8 @@
  *   GP over standardised log1p features: fitted once n_min windows are accepted, refitted every k accepted,
  *     updated incrementally in between; a sliding window of at most N points evicts its oldest point unless
  *     that point alone covers its neighbourhood (radius r in standardised units).
- * Where utilisation is trustworthy (synchronous operators, and accelerator operators' device utilisation),
- * windows rejected for low utilisation still give a low-confidence capacity, rate / utilisation, used only
- * while nothing better exists.
+ * Where utilisation is trustworthy (synchronous operators), windows rejected for low utilisation still give a
+ * low-confidence capacity, rate / utilisation, used only while nothing better exists.
  *
  * The module knows nothing of contexts: the public API (src/api/estimate_api.c) feeds it validated samples
  * and the committed model. */
@@ -96,6 +99,8 @@ typedef struct trd__op_state {
     int seen;
     trd_observe_stats stats;
     double flow_in, flow_out, flow_bytes_out; /* item and byte totals of folded samples, until taken */
+    uint64_t window_ns;        /* end of its latest closed window (any config)                        */
+    uint64_t capacity_ns;      /* end of its latest closed window that measured its capacity          */
 } trd__op_state;
 
 typedef struct trd__observe {
@@ -140,6 +145,10 @@ void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, do
 /* The same without the reset. */
 void trd__observe_peek_flow(const trd__observe *obs, uint32_t op, double *items_in, double *items_out,
                             double *bytes_out);
+
+/* Whether the operator's latest closed windows measured its capacity: steady state, or a trustworthy
+ * utilisation -- not an asynchronous operator starved of input, whose windows show its arrivals. */
+int trd__observe_capacity_now(const trd__observe *obs, uint32_t op);
 
 /* The instance-seconds (op, config) made progress in, each weighted exp(-age / tau) at host time now_ns; 0 if
  * the pair has no estimator.  The loop weighs out-of-memory crashes against it. */

@@ -1,5 +1,6 @@
 /* White-box tests of the observe module: coverage-preserving eviction, order-independent windowing, queue
- * trends judged against the whole operator, and decayed production time. */
+ * trends judged against the whole operator, decayed production time, and asynchronous operators' capacity
+ * measured only with a backlog. */
 #include <stdlib.h>
 
 #include "model/yaml_load.h"
@@ -7,7 +8,9 @@
 #include "test_support.h"
 
 static const char yaml[] = "cluster: {nodes: [{name: n, cpus: 8, memory: 8GiB}]}\n"
-                           "pipeline: {operators: [{name: op, features: [pages]}]}\n";
+                           "pipeline:\n"
+                           "  operators: [{name: op, features: [pages]}, {name: llm, async: true, features: [pages]}]\n"
+                           "  edges: [{from: op, to: llm}]\n";
 
 typedef struct fixture {
     test_alloc stats;
@@ -217,6 +220,58 @@ static void test_production_time(void **state)
     assert_close(trd__observe_production(&f->obs, 0, 0, s100, tau), 0, 0);
 }
 
+/* An asynchronous operator is busy with one request in flight as with a full batch, so only a backlog shows it
+ * saturated: windows whose queue ran dry measure its arrivals (rejected; the lower bound stays), windows with a
+ * backlog measure its capacity, as its rate over the time it ran (held back by full downstream queues the
+ * rest of it).  A synchronous operator's low utilisation still gives rate / utilisation. */
+static void test_async_capacity_needs_a_backlog(void **state)
+{
+    fixture *f = *state;
+    double mean, sd, noise;
+    uint32_t points;
+    for (uint64_t i = 0; i < 3; i++) {
+        trd_sample s = window_at(i, 3);
+        s.op = 1;
+        s.items_in = 50; /* 5 items/s arriving, busy 95% of the time */
+        s.busy_s = 9.5;
+        s.utilisation = 0.95;
+        s.queue_start = s.queue_end = 0;
+        assert_int_equal(trd__observe_add(&f->obs, &f->p, f->model, &s, 1, NULL, 0), TRD_OK);
+    }
+    assert_int_equal(f->obs.ops[1].stats.rejected_queue, 3);
+    assert_int_equal(trd__observe_estimate(&f->obs, 1, 0, NULL, &mean, &sd, &noise, &points), TRD__SRC_LOWER_BOUND);
+    assert_close(mean, 5, 1e-12);
+    assert_false(trd__observe_capacity_now(&f->obs, 1));
+    /* A backlog, the operator running 80% of the time at 10 items/s: its capacity is 10 items/s. */
+    trd_sample s = window_at(3, 3);
+    s.op = 1;
+    s.items_in = 80;
+    s.busy_s = 8;
+    s.utilisation = 0.8;
+    s.queue_start = s.queue_end = 40;
+    assert_int_equal(trd__observe_add(&f->obs, &f->p, f->model, &s, 1, NULL, 0), TRD_OK);
+    assert_int_equal(trd__observe_estimate(&f->obs, 1, 0, NULL, &mean, &sd, &noise, &points), TRD__SRC_EMA);
+    assert_close(mean, 10, 1e-12);
+    assert_true(trd__observe_capacity_now(&f->obs, 1));
+    /* A synchronous operator 30% busy at 3 items/s: 10 items/s by its utilisation, a capacity too. */
+    trd_sample u = window_at(4, 3);
+    u.items_in = 30;
+    u.busy_s = 3;
+    u.utilisation = 0.3;
+    assert_int_equal(trd__observe_add(&f->obs, &f->p, f->model, &u, 1, NULL, 0), TRD_OK);
+    assert_int_equal(trd__observe_estimate(&f->obs, 0, 0, NULL, &mean, &sd, &noise, &points),
+                     TRD__SRC_UTILISATION);
+    assert_close(mean, 10, 1e-12);
+    assert_true(trd__observe_capacity_now(&f->obs, 0));
+    /* ... which an asynchronous operator's is not. */
+    trd_sample a = u;
+    a.op = 1;
+    a.window_start_ns += 10000000000u;
+    a.window_end_ns += 10000000000u;
+    assert_int_equal(trd__observe_add(&f->obs, &f->p, f->model, &a, 1, NULL, 0), TRD_OK);
+    assert_false(trd__observe_capacity_now(&f->obs, 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +281,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_allocation_failure_takes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_trend_against_the_operator, setup, teardown),
         cmocka_unit_test_setup_teardown(test_production_time, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_async_capacity_needs_a_backlog, setup, teardown),
     };
     return cmocka_run_group_tests_name("unit_observe", tests, NULL, NULL);
 }
