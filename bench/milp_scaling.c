@@ -295,7 +295,7 @@ static result solve_api(trd_ctx *ctx, const trd_rate *r, int formulation, int li
 static size_t write_paper_mps(trd_ctx *ctx, const trd_rate *r, const char *path, char *note, size_t cap)
 {
     /* The library's default size cap: a model the library refuses to build is not written either. */
-    trd__sched_params prm = {30000, 0.01, 200000, 120, 0.25, TRD__FORM_PAPER, NULL, NULL};
+    trd__sched_params prm = {30000, 0.01, 200000, 120, 0.25, TRD__FORM_PAPER, NULL, NULL, 1};
     trd__sched_input in;
     trd__diag d;
     if (trd__sched_input_init(&in, ctx->model, &ctx->alloc, r, trd_ctx_operator_count(ctx), &prm, &d) != TRD_OK)

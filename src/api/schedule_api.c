@@ -14,6 +14,7 @@ static trd__sched_params params_of(const trd_ctx *ctx)
     p.interval_s = trd__ctx_param(ctx, TRD__PI_SCHED_INTERVAL_MS) / 1000;
     p.rolling_fraction = trd__ctx_param(ctx, TRD__PI_ROLLING_MAX_FRACTION);
     p.formulation = (int)trd__ctx_param(ctx, TRD__PI_SCHED_FORMULATION);
+    p.network = trd__ctx_param(ctx, TRD__PI_SCHED_NETWORK) != 0;
     p.hints = NULL;
     p.edge_shares = NULL;
     return p;

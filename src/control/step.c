@@ -38,6 +38,7 @@ static trd__sched_params sched_params(const trd_ctx *ctx, const trd__sched_hint 
     p.interval_s = trd__ctx_param(ctx, TRD__PI_SCHED_INTERVAL_MS) / 1000;
     p.rolling_fraction = trd__ctx_param(ctx, TRD__PI_ROLLING_MAX_FRACTION);
     p.formulation = (int)trd__ctx_param(ctx, TRD__PI_SCHED_FORMULATION);
+    p.network = trd__ctx_param(ctx, TRD__PI_SCHED_NETWORK) != 0;
     p.hints = hints;
     p.edge_shares = shares;
     return p;
