@@ -27,7 +27,9 @@
  *    from worker threads while a control thread polls; a short internal lock guards the ingest buffer, and the
  *    control step works on what it took from it).  Different contexts are independent.  Logger and allocator
  *    callbacks run on the calling thread -- so, with concurrent observers, on several threads at once -- and
- *    must not call back into the same context.
+ *    must not call back into the same context.  GLPK, which solves the scheduling MILP, keeps a small
+ *    environment (about 5 KB) per thread that ever solved and frees it only at process exit: poll and plan
+ *    from long-lived threads, not from a thread per call.
  *  - Units live in names: _bytes, _ns, _s (seconds), _per_s.  Time is always passed in by the host (the
  *    library reads no clock, no environment and no file except the YAML file you ask it to load).
  *  - Silence.  The library never writes to stdout or stderr and never aborts or exits; diagnostics go to the
