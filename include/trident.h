@@ -244,8 +244,9 @@ typedef enum trd_param {
     /* Most accepted windows each GP keeps (int, [8, 1024], default 64; N_gp).  Changing it, or the kernel,
      * restarts the estimates of every operator. */
     TRD_P_GP_MAX_POINTS     = 120,
-    /* Accepted windows between hyper-parameter refits; in between the GP is updated incrementally (int,
-     * [1, 1024], default 10). */
+    /* Accepted windows between hyper-parameter refit checks; in between the GP is updated incrementally.  A
+     * check that finds the likelihood flat at the current hyper-parameters skips the fit and waits twice as long
+     * (up to 8 x this) for the next (int, [1, 1024], default 10). */
     TRD_P_GP_REFIT_EVERY    = 121,
     /* Random restarts of a hyper-parameter fit beyond the warm start, for the first fit of an operator and
      * after a shift; periodic refits start from the current optimum only (int, [0, 32], default 2). */
