@@ -88,6 +88,7 @@ static void fit_hyper(trd__observe *obs, const trd__observe_params *p, trd__esti
         o.grad_tol = 0.05;
         o.ftol = 1e-4;
         o.max_iter = 30;
+        o.max_points = 48;
     }
     if (trd__gp_fit(&e->gp, &o, &obs->rng) == TRD_OK)
         obs->ops[e->op].stats.gp_fits++;
