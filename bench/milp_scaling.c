@@ -427,14 +427,8 @@ int main(int argc, char **argv)
 {
     int quick = 0;
     const char *json = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
-            json = argv[++i];
-        else
-            die("usage: bench_milp_scaling [--quick] [--json PATH]", NULL);
-    }
+    if (!bench_args(argc, argv, "bench_milp_scaling", &quick, &json, NULL))
+        return 2;
     if (!cbc_available())
         die("the `cbc` program is not installed (Debian package coinor-cbc; scripts/install-deps.sh installs it); "
             "the comparison with the paper's solver needs it",
