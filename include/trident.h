@@ -27,7 +27,9 @@
  *    from worker threads while a control thread polls; a short internal lock guards the ingest buffer, and the
  *    control step works on what it took from it).  Different contexts are independent.  Logger and allocator
  *    callbacks run on the calling thread -- so, with concurrent observers, on several threads at once -- and
- *    must not call back into the same context.
+ *    must not call back into the same context.  GLPK, which solves the scheduling MILP, keeps a small
+ *    environment (about 5 KB) per thread that ever solved and frees it only at process exit: poll and plan
+ *    from long-lived threads, not from a thread per call.
  *  - Units live in names: _bytes, _ns, _s (seconds), _per_s.  Time is always passed in by the host (the
  *    library reads no clock, no environment and no file except the YAML file you ask it to load).
  *  - Silence.  The library never writes to stdout or stderr and never aborts or exits; diagnostics go to the
@@ -242,8 +244,9 @@ typedef enum trd_param {
     /* Most accepted windows each GP keeps (int, [8, 1024], default 64; N_gp).  Changing it, or the kernel,
      * restarts the estimates of every operator. */
     TRD_P_GP_MAX_POINTS     = 120,
-    /* Accepted windows between hyper-parameter refits; in between the GP is updated incrementally (int,
-     * [1, 1024], default 10). */
+    /* Accepted windows between hyper-parameter refit checks; in between the GP is updated incrementally.  A
+     * check that finds the likelihood flat at the current hyper-parameters skips the fit and waits twice as long
+     * (up to 8 x this) for the next (int, [1, 1024], default 10). */
     TRD_P_GP_REFIT_EVERY    = 121,
     /* Random restarts of a hyper-parameter fit beyond the warm start, for the first fit of an operator and
      * after a shift; periodic refits start from the current optimum only (int, [0, 32], default 2). */
@@ -255,6 +258,10 @@ typedef enum trd_param {
     /* Eviction keeps the oldest window if no other lies within this distance of it in standardised log1p
      * feature space, so rare workloads stay covered (double, [0, 100], default 0.5). */
     TRD_P_GP_COVERAGE_RADIUS = 125,
+    /* Which capacity estimate observe gives (int, [0, 1], default 0): 0 is libtrident's (two-stage filter,
+     * EMA, then a Gaussian process); 1 is the useful-time rate of DS2 (items / busy seconds), the estimator the
+     * paper's RQ2 ablation swaps in.  For comparisons; 1 is wrong for asynchronous operators. */
+    TRD_P_OBSERVE_ESTIMATOR = 126,
     /* Largest YAML document trd_ctx_load_yaml* accepts, in bytes (int, [1024, 1073741824], default
      * 4194304); larger input fails with TRD_E_LIMIT before it is parsed. */
     TRD_P_YAML_MAX_BYTES    = 200,
@@ -289,6 +296,9 @@ typedef enum trd_param {
     /* Safety margin Delta below the memory cap in bytes; -1: max(2 GiB, 10% of the cap), or 10% where 2 GiB
      * would exceed a quarter of it (double, [-1, 1e15], default -1). */
     TRD_P_BO_SAFETY_BYTES   = 313,
+    /* Whether the adapt layer tunes configs (int, [0, 1], default 1).  0 keeps every operator on the configs it
+     * runs (regimes are still tracked): the paper's "without adaptation" ablation. */
+    TRD_P_ADAPT_ENABLE      = 314,
     /* Wall-clock budget of one schedule solve in milliseconds (int, [1, 3600000], default 1000).  When it runs
      * out the best plan found so far is returned (TRD_SOLVE_FEASIBLE), or the greedy plan (TRD_SOLVE_FALLBACK). */
     TRD_P_SOLVER_TIME_LIMIT_MS  = 400,
@@ -310,6 +320,9 @@ typedef enum trd_param {
      * lexicographic objective; docs/scheduling.md); 1 is the Trident paper's Eqs. 10-26 taken literally
      * (linear chains only, one column per machine, lambda1 = 1e-4, lambda2 = 1e-6), for comparison. */
     TRD_P_SCHED_FORMULATION     = 405,
+    /* Whether the MILP sees the network (int, [0, 1], default 1): 0 drops NIC limits and traffic costs, so
+     * placement is network-agnostic -- the paper's "without placement" ablation. */
+    TRD_P_SCHED_NETWORK         = 406,
     /* Least predicted gain, as a fraction of the live deployment's throughput, for which trd_ctx_poll returns
      * a plan (double, [0, 10], default 0.05).  Below it the host is not churned: no plan, unless the plan
      * continues a config transition, starts a probe, or restores an operator below its minimum instances. */
@@ -744,9 +757,10 @@ typedef enum trd_estimate_source {
     TRD_ESTIMATE_GP          = 2,   /* the Gaussian process at the workload asked about                    */
     TRD_ESTIMATE_UTILISATION = 3,   /* rate / utilisation of under-loaded windows: low confidence, used only
                                        while no steady-state window exists                                 */
-    TRD_ESTIMATE_LOWER_BOUND = 4    /* the rate the operator achieved, never steady and with no trustworthy
+    TRD_ESTIMATE_LOWER_BOUND = 4,   /* the rate the operator achieved, never steady and with no trustworthy
                                        utilisation (an asynchronous operator that never had a backlog, or
                                        below 1% busy): what it did, not what it can do -- the last resort    */
+    TRD_ESTIMATE_USEFUL_TIME = 5    /* items / busy seconds (TRD_P_OBSERVE_ESTIMATOR = 1)                    */
 } trd_estimate_source;
 
 /* An estimate with its provenance.  Frozen layout: 40 bytes. */

@@ -29,20 +29,6 @@ static void reason(trd__control *c, const char *fmt, ...)
 
 /* ---- what the MILP is given ---- */
 
-static trd__sched_params sched_params(const trd_ctx *ctx, const trd__sched_hint *hints, const double *shares)
-{
-    trd__sched_params p;
-    p.time_limit_ms = trd__ctx_param(ctx, TRD__PI_SOLVER_TIME_LIMIT_MS);
-    p.mip_gap = trd__ctx_param(ctx, TRD__PI_SOLVER_MIP_GAP);
-    p.max_cols = (size_t)trd__ctx_param(ctx, TRD__PI_SOLVER_MAX_COLUMNS);
-    p.interval_s = trd__ctx_param(ctx, TRD__PI_SCHED_INTERVAL_MS) / 1000;
-    p.rolling_fraction = trd__ctx_param(ctx, TRD__PI_ROLLING_MAX_FRACTION);
-    p.formulation = (int)trd__ctx_param(ctx, TRD__PI_SCHED_FORMULATION);
-    p.hints = hints;
-    p.edge_shares = shares;
-    return p;
-}
-
 static double ema_or_unknown(const trd__ema *e) { return e->n ? e->value : -1; }
 
 static void fill_hints(const trd__control *c, const trd__learned *learned, size_t n_ops, trd__sched_hint *h)
@@ -414,7 +400,7 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
     fill_hints(c, w.learned, n_ops, w.hints);
     for (size_t e = 0; e < m->n_edges; e++)
         w.shares[e] = ema_or_unknown(&w.share_emas[e]);
-    trd__sched_params params = sched_params(ctx, w.hints, w.shares);
+    trd__sched_params params = trd__ctx_sched_params(ctx, w.hints, w.shares);
     trd__sched_input in;
     trd__sched_solution sol;
     trd__diag d;

@@ -487,6 +487,12 @@ void trd__tune_step(trd_ctx *ctx, uint64_t now_ns, trd__probe_req *reqs, size_t 
             conclude_probe(ctx, op, now_ns);
         if (!t->tunable)
             continue;
+        if (trd__ctx_param(ctx, TRD__PI_ADAPT_ENABLE) == 0) {
+            /* Tuning off (the ablation): the configs stay, except that one which crashes is left for the
+             * default (below). */
+            t->pending = TRD__REGIME_NONE;
+            t->tuning = TRD__REGIME_NONE;
+        }
         int busy = c->transitions[op].active || t->probe != TRD__PROBE_NONE;
         if (t->tuning == TRD__REGIME_NONE && t->pending != TRD__REGIME_NONE && !busy) {
             uint32_t regime = t->pending;

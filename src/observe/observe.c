@@ -88,6 +88,7 @@ static void fit_hyper(trd__observe *obs, const trd__observe_params *p, trd__esti
         o.grad_tol = 0.05;
         o.ftol = 1e-4;
         o.max_iter = 30;
+        o.max_points = 48;
     }
     if (trd__gp_fit(&e->gp, &o, &obs->rng) == TRD_OK)
         obs->ops[e->op].stats.gp_fits++;
@@ -311,6 +312,8 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
     }
     add_production(e, w, p->production_tau_ns);
     ema(&e->raw_ema, &e->raw_dev, &e->raw_n, y, p->ema_alpha);
+    if (w->busy_s > 0)
+        ema(&e->useful_ema, &e->useful_dev, &e->useful_n, w->items_in / w->busy_s, p->ema_alpha);
     const trd__operator *o = &m->ops[w->op];
     int async = trd__op_get(o, TRD_OP_ASYNC) != 0;
     if (util < p->tau_u) {
@@ -484,6 +487,7 @@ trd_status trd__observe_add(trd__observe *obs, const trd__observe_params *p, con
                             const trd_sample *a, size_t na, const trd_sample *b, size_t nb)
 {
     size_t n = na + nb;
+    obs->useful_time = p->useful_time;
     /* Reserve everything first (operator states, window slots, estimators), so that folding cannot fail
      * half-way and a TRD_E_NOMEM leaves the module as it was. */
     if (m->n_ops > obs->n_ops) {
@@ -577,6 +581,12 @@ int trd__observe_estimate(trd__observe *obs, uint32_t op, uint32_t config, const
     trd__estimator *e = find_estimator(obs, op, config);
     if (!e)
         return TRD__SRC_NONE;
+    if (obs->useful_time) {
+        *mean = e->useful_ema;
+        *stddev = 1.25 * e->useful_dev;
+        *points = (uint32_t)e->useful_n;
+        return e->useful_n ? TRD__SRC_USEFUL_TIME : TRD__SRC_NONE;
+    }
     if (e->gp_on) {
         const double *raw = features ? features : op < obs->n_ops ? obs->ops[op].features : NULL;
         double xlog[TRD_MAX_FEATURES], x[TRD_MAX_FEATURES], mu, var;

@@ -45,9 +45,17 @@ typedef struct trd__observe_params {
     trd__kernel kernel;
     int util_capacity;
     uint64_t production_tau_ns; /* time constant of the decayed production time (trd__observe_production) */
+    int useful_time;   /* estimate items / busy seconds instead (TRD_P_OBSERVE_ESTIMATOR = 1) */
 } trd__observe_params;
 
-enum { TRD__SRC_NONE = 0, TRD__SRC_EMA = 1, TRD__SRC_GP = 2, TRD__SRC_UTILISATION = 3, TRD__SRC_LOWER_BOUND = 4 };
+enum {
+    TRD__SRC_NONE = 0,
+    TRD__SRC_EMA = 1,
+    TRD__SRC_GP = 2,
+    TRD__SRC_UTILISATION = 3,
+    TRD__SRC_LOWER_BOUND = 4,
+    TRD__SRC_USEFUL_TIME = 5
+};
 
 #define TRD__OUTLIER_STREAK_MAX 64
 
@@ -72,6 +80,10 @@ typedef struct trd__estimator {
      * of what it can do -- the last resort, so that an operator that is never busy enough still has a rate. */
     double raw_ema, raw_dev;
     uint64_t raw_n;
+    /* EMA of items / busy seconds of every window that made progress: DS2's useful-time rate, kept for the
+     * estimator switch (TRD_P_OBSERVE_ESTIMATOR) that the ablations compare against. */
+    double useful_ema, useful_dev;
+    uint64_t useful_n;
     /* Accepted points in arrival order: log1p features and rates. */
     double *px, *py;
     size_t np, cap;
@@ -113,6 +125,7 @@ typedef struct trd__observe {
     size_t n_ops;
     uint64_t watermark_ns;
     trd__rng rng;
+    int useful_time;   /* the estimator switch of the latest fold */
 } trd__observe;
 
 void trd__observe_init(trd__observe *obs, const trd__alloc *alloc, uint64_t seed);

@@ -48,6 +48,7 @@ typedef struct trd__sched_params {
     int formulation;         /* TRD__FORM_* */
     const trd__sched_hint *hints; /* n_ops entries, or NULL */
     const double *edge_shares;    /* n_edges learned shares (negative: unknown), or NULL */
+    int network;                  /* 0: no NIC limits, no traffic costs (network-agnostic placement) */
 } trd__sched_params;
 
 typedef struct trd__sched_op {

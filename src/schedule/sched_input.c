@@ -236,7 +236,7 @@ static void describe_pools(trd__sched_input *in, const trd__model *m)
         pl->mem = trd__node_get(n, TRD_NODE_MEMORY_BYTES);
         pl->gpus = trd__node_get(n, TRD_NODE_GPUS);
         pl->gpu_mem = trd__node_get(n, TRD_NODE_GPU_MEMORY_BYTES);
-        pl->nic = trd__node_get(n, TRD_NODE_NIC_BYTES_PER_S);
+        pl->nic = in->params.network ? trd__node_get(n, TRD_NODE_NIC_BYTES_PER_S) : 0;
         for (uint32_t a = 0; a < pl->count; a++)
             in->machine_pool[first + a] = (uint32_t)p;
         first += pl->count;
@@ -285,6 +285,8 @@ trd_status trd__sched_input_init(trd__sched_input *in, const trd__model *m, cons
                 s->r = h->out_per_in;
             if (h && s->out_bytes <= 0 && h->bytes_per_out >= 0)
                 s->out_bytes = h->bytes_per_out;
+            if (!params->network)
+                s->out_bytes = 0; /* no traffic is charged: placement ignores the network */
             timings(o, h, s);
             rolling_state(m, i, by_op[i], params, s);
             uint64_t total_fit = 0;

@@ -29,7 +29,7 @@ static int setup(void **state)
         return -1;
     trd__observe_init(&f->obs, &f->alloc, 7);
     trd__observe_params p = {10000000000u, 0, 0.6, 0.2, 2.5, 0.3, 0.5, 8, 10, 8, 3, 2, 0, TRD__KERNEL_MATERN52, 1,
-                             3600000000000u};
+                             3600000000000u, 0};
     f->p = p;
     *state = f;
     return 0;
