@@ -309,9 +309,10 @@ typedef enum trd_param {
      * times it (int, [16, 4194304], default 200000).  A larger model fails with TRD_E_LIMIT instead of
      * exhausting memory inside the solver. */
     TRD_P_SOLVER_MAX_COLUMNS    = 402,
-    /* The scheduling interval T_sched in milliseconds (int, [1000, 86400000], default 120000): the horizon
-     * within which a config transition must pay back its cold start.  A candidate config's rate counts as
-     * rate x max(0, 1 - cold_start / T_sched) while its instances restart. */
+    /* The scheduling interval T_sched in milliseconds (int, [1000, 86400000], default 120000), and the shortest
+     * horizon over which a config transition must pay back its cold start: a candidate config's rate counts as
+     * rate x max(0, 1 - cold_start / horizon) while its instances restart (TRD_P_TRANSITION_HORIZON_MS; with
+     * trd_ctx_plan_with_rates the horizon is T_sched). */
     TRD_P_SCHED_INTERVAL_MS     = 403,
     /* Largest share of an operator's instances restarted with a new config in one plan (double, [0, 1],
      * default 0.25): B_max = max(1, ceil(fraction x instances)).  0 disables config transitions. */
