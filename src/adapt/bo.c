@@ -342,7 +342,25 @@ trd_status trd__bo_report_oom(trd__bo *bo, const double *cfg)
                 bo->have_pending = 0;
             return TRD_OK;
         }
-    return add(bo, cfg, NAN, bo->p.oom_factor * bo->cap_bytes, 1);
+    /* A config measured as fitting that crashed since (a probe's minute saw a lower peak than the workload's
+     * tail reaches): the crash supersedes the measurement, which would otherwise keep it recommendable.
+     * Configs are evaluated once each, so a few slots hold every copy; they are restored if adding fails. */
+    size_t flipped[8], n_flipped = 0;
+    double old_mem[8];
+    for (size_t i = 0; i < bo->n && n_flipped < 8; i++)
+        if (!bo->oom[i] && trd__space_equal(&bo->space, bo->cfg + i * bo->space.n, cfg)) {
+            flipped[n_flipped] = i;
+            old_mem[n_flipped++] = bo->mem[i];
+            bo->oom[i] = 1;
+            bo->mem[i] = bo->p.oom_factor * bo->cap_bytes;
+        }
+    trd_status st = add(bo, cfg, NAN, bo->p.oom_factor * bo->cap_bytes, 1);
+    if (st != TRD_OK)
+        for (size_t k = 0; k < n_flipped; k++) {
+            bo->oom[flipped[k]] = 0;
+            bo->mem[flipped[k]] = old_mem[k];
+        }
+    return st;
 }
 
 /* ---- warm start ---- */

@@ -356,6 +356,29 @@ static void test_recommendation(void **state)
     trd__bo_free(&bo);
 }
 
+/* A config measured as fitting that crashes later (in production) stops being recommended, and so does every
+ * config that needs more memory through the batch knob: the recommendation falls back to what is left. */
+static void test_oom_after_a_measurement(void **state)
+{
+    fixture *f = *state;
+    trd__bo_params p = params();
+    trd__bo bo;
+    open_bo(f, &bo, &p);
+    double a[3] = {16, 0, 0}, b[3] = {64, 1, 0}, c[3], pred, pof;
+    assert_int_equal(trd__bo_report(&bo, a, 100, 0.5 * GIB), TRD_OK);
+    assert_int_equal(trd__bo_report(&bo, b, 300, 1.5 * GIB), TRD_OK);
+    assert_int_equal(trd__bo_recommend(&bo, c, &pred, &pof), TRD_OK);
+    assert_close(c[1], 1, 0); /* b's mode */
+    assert_int_equal(trd__bo_report_oom(&bo, b), TRD_OK);
+    assert_int_equal(trd__bo_recommend(&bo, c, &pred, &pof), TRD_OK);
+    assert_true(c[0] < 64);   /* not b, nor anything above it in batch */
+    assert_true(pred <= 300); /* the crash took b's 300 items/s out of the running */
+    size_t n = bo.n;
+    assert_int_equal(trd__bo_report_oom(&bo, b), TRD_OK); /* known now: nothing added */
+    assert_int_equal(bo.n, n);
+    trd__bo_free(&bo);
+}
+
 static void test_invalid_input_changes_nothing(void **state)
 {
     fixture *f = *state;
@@ -528,6 +551,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_run_never_reproposes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_early_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recommendation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_oom_after_a_measurement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_input_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warm_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_failures, setup, teardown),
