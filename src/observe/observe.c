@@ -5,6 +5,8 @@
 #include <string.h>
 
 #define NS_PER_S 1e9
+/* Utilisation from which an asynchronous operator with a backlog counts as saturated (process_window). */
+#define ASYNC_SATURATED 0.85
 
 void trd__observe_init(trd__observe *obs, const trd__alloc *alloc, uint64_t seed)
 {
@@ -336,9 +338,11 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
         st->rejected_queue++;
         return;
     }
-    /* With a backlog, an asynchronous operator that is idle was held back (downstream queues full): while it
-     * ran, it ran full batches, so its capacity is its rate over the time it ran. */
-    if (async)
+    /* With a backlog, an asynchronous operator that is idle much of the window was held back (downstream
+     * queues full): while it ran, it ran full batches, so its capacity is its rate over the time it ran.  A
+     * saturated accelerator seldom reports full utilisation (launch gaps, host-side work), so down to
+     * ASYNC_SATURATED the window is taken as it is: dividing there would inflate every steady window. */
+    if (async && util < ASYNC_SATURATED)
         y /= util;
     os->capacity_ns = w->end_ns;
     ema(&e->ema, &e->ema_dev, &e->ema_n, y, p->ema_alpha);
