@@ -26,7 +26,8 @@ typedef enum ev_kind {
     EV_INSTANCE_READY,   /* start (+ cold start) or restart finished                      */
     EV_INSTANCE_GONE,    /* stop finished                                                  */
     EV_JOB_FETCHED,      /* a batch's inputs arrived; it starts computing                  */
-    EV_JOB_DONE          /* a batch finished (or ran out of memory)                        */
+    EV_JOB_DONE,         /* a batch finished (or ran out of memory)                        */
+    EV_WAKE              /* a step the policy asked for between windows (sim_host_wake)    */
 } ev_kind;
 
 typedef struct sim_ev {
@@ -181,6 +182,14 @@ struct sim_host {
 
     sim_exec exec;
     uint64_t next_plan_id;
+    double wake_t;             /* the pending wake-up the policy asked for; < 0: none */
+    uint64_t wake_ver;
+    /* sim_host_instances' cache (it takes a const host; the cache is reached through a pointer to this). */
+    struct sim_alive_cache {
+        uint32_t *ids;         /* ids alive at its last call, in order */
+        size_t n, cap;
+        uint32_t scanned;      /* instances created before that call */
+    } alive_store, *alive;
 
     /* observation */
     double window_start;
