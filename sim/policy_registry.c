@@ -5,8 +5,12 @@
 #include "policy.h"
 
 extern const sim_policy_vtable sim_policy_static, sim_policy_oracle;
+/* The baselines of issue 8 (docs/baselines.md). */
+extern const sim_policy_vtable sim_policy_ds2;
 
-static const sim_policy_vtable *const policies[] = {&sim_policy_static, &sim_policy_oracle};
+static const sim_policy_vtable *const policies[] = {&sim_policy_static, &sim_policy_oracle,
+                                                    /* baselines */
+                                                    &sim_policy_ds2};
 
 const sim_policy_vtable *sim_policy_find(const char *name)
 {
