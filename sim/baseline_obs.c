@@ -102,6 +102,12 @@ double sim_bobs_demand(const sim_bobs *b, uint32_t op)
     return src ? (double)b->op[op].cum_in / (double)src : 0;
 }
 
+double sim_bobs_interval_demand(const sim_bobs *b, uint32_t op)
+{
+    double src = b->op[b->sc->source_op].items_in;
+    return src > 0 ? b->op[op].items_in / src : sim_bobs_demand(b, op);
+}
+
 double sim_bobs_edge_share(const sim_bobs *b, uint32_t from, uint32_t k)
 {
     const sim_scenario *sc = b->sc;

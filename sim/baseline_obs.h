@@ -49,6 +49,8 @@ double sim_bobs_rate(const sim_bobs *b, uint32_t op);
 double sim_bobs_selectivity(const sim_bobs *b, uint32_t op);
 /* Items operator `op` took per source item since the start; 0 before the source took any. */
 double sim_bobs_demand(const sim_bobs *b, uint32_t op);
+/* Items operator `op` took per source item over the interval, else since the start (sim_bobs_demand). */
+double sim_bobs_interval_demand(const sim_bobs *b, uint32_t op);
 /* Share of producer `from`'s output that goes along its out edge `k` (index into ops[from].out_edges): 1 for
  * broadcast; for a routing operator its branches' share of the intake over the interval, else since the start,
  * else the model's edge share. */
