@@ -6,11 +6,11 @@
 
 extern const sim_policy_vtable sim_policy_static, sim_policy_oracle;
 /* The baselines of issue 8 (docs/baselines.md). */
-extern const sim_policy_vtable sim_policy_ds2, sim_policy_xenna;
+extern const sim_policy_vtable sim_policy_ds2, sim_policy_xenna, sim_policy_conttune;
 
 static const sim_policy_vtable *const policies[] = {&sim_policy_static, &sim_policy_oracle,
                                                     /* baselines */
-                                                    &sim_policy_ds2, &sim_policy_xenna};
+                                                    &sim_policy_ds2, &sim_policy_conttune, &sim_policy_xenna};
 
 const sim_policy_vtable *sim_policy_find(const char *name)
 {
