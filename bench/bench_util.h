@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* Seconds on the monotonic clock. */
@@ -49,6 +50,25 @@ static inline char *bench_read_file(const char *prog, const char *path, size_t *
     if (len)
         *len = (size_t)n;
     return buf;
+}
+
+/* The options every benchmark takes: --quick (CTest's smoke run), --json PATH, and --seeds N where `seeds` is
+ * given (else the option is refused).  Returns 1, or 0 after printing the usage line for `prog`. */
+static inline int bench_args(int argc, char **argv, const char *prog, int *quick, const char **json, int *seeds)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) {
+            *quick = 1;
+        } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
+            *json = argv[++i];
+        } else if (seeds && strcmp(argv[i], "--seeds") == 0 && i + 1 < argc) {
+            *seeds = atoi(argv[++i]);
+        } else {
+            fprintf(stderr, "usage: %s [--quick]%s [--json PATH]\n", prog, seeds ? " [--seeds N]" : "");
+            return 0;
+        }
+    }
+    return 1;
 }
 
 #endif

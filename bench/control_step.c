@@ -213,16 +213,8 @@ int main(int argc, char **argv)
 {
     int quick = 0;
     const char *json = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
-            json = argv[++i];
-        else {
-            fprintf(stderr, "usage: bench_control_step [--quick] [--json PATH]\n");
-            return 2;
-        }
-    }
+    if (!bench_args(argc, argv, "bench_control_step", &quick, &json, NULL))
+        return 2;
     figures f[2] = {{"pdf", 0, 0, 0, 0, 0, 0, 0, 0}, {"video", 0, 0, 0, 0, 0, 0, 0, 0}};
     for (int k = 0; k < 2; k++) {
         char path[4096];

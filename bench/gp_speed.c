@@ -23,6 +23,7 @@
 
 #include "gp/gp.h"
 #include "trident.h"
+#include "bench_util.h"
 
 #ifndef TRIDENT_PYTHON
 #define TRIDENT_PYTHON "python3"
@@ -218,16 +219,8 @@ int main(int argc, char **argv)
 {
     int quick = 0;
     const char *json = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
-            json = argv[++i];
-        else {
-            fprintf(stderr, "usage: bench_gp_speed [--quick] [--json PATH]\n");
-            return 2;
-        }
-    }
+    if (!bench_args(argc, argv, "bench_gp_speed", &quick, &json, NULL))
+        return 2;
     const size_t sizes[] = {32, 64, 128, 256};
     size_t n_sizes = quick ? 2 : 4;
     static double X[MAX_N][D], y[MAX_N];

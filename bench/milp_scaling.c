@@ -295,7 +295,7 @@ static result solve_api(trd_ctx *ctx, const trd_rate *r, int formulation, int li
 static size_t write_paper_mps(trd_ctx *ctx, const trd_rate *r, const char *path, char *note, size_t cap)
 {
     /* The library's default size cap: a model the library refuses to build is not written either. */
-    trd__sched_params prm = {30000, 0.01, 200000, 120, 0.25, TRD__FORM_PAPER, NULL, NULL};
+    trd__sched_params prm = {30000, 0.01, 200000, 120, 0.25, TRD__FORM_PAPER, NULL, NULL, 1};
     trd__sched_input in;
     trd__diag d;
     if (trd__sched_input_init(&in, ctx->model, &ctx->alloc, r, trd_ctx_operator_count(ctx), &prm, &d) != TRD_OK)
@@ -427,14 +427,8 @@ int main(int argc, char **argv)
 {
     int quick = 0;
     const char *json = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
-            json = argv[++i];
-        else
-            die("usage: bench_milp_scaling [--quick] [--json PATH]", NULL);
-    }
+    if (!bench_args(argc, argv, "bench_milp_scaling", &quick, &json, NULL))
+        return 2;
     if (!cbc_available())
         die("the `cbc` program is not installed (Debian package coinor-cbc; scripts/install-deps.sh installs it); "
             "the comparison with the paper's solver needs it",

@@ -99,16 +99,8 @@ int main(int argc, char **argv)
 {
     int quick = 0;
     const char *json_path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
-            json_path = argv[++i];
-        else {
-            fprintf(stderr, "usage: bench_model_ingest [--quick] [--json PATH]\n");
-            return 2;
-        }
-    }
+    if (!bench_args(argc, argv, "bench_model_ingest", &quick, &json_path, NULL))
+        return 2;
     int rounds = quick ? 3 : 31;
     size_t total = quick ? 4096 : 1u << 20;
     size_t len_pdf, len_video;

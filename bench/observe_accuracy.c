@@ -32,12 +32,14 @@
  *   gp_stage1   -- libtrident with the signal filter only;
  *   trident     -- libtrident with both stages (defaults).
  * The GP rows go through the public API exactly as a host would (trd_ctx_observe, trd_ctx_estimate_detail). */
+#define _POSIX_C_SOURCE 200809L /* bench_util.h: clock_gettime */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "trident.h"
+#include "bench_util.h"
 
 #define WINDOW_S 10.0
 #define INSTANCES 4
@@ -269,18 +271,8 @@ int main(int argc, char **argv)
 {
     int quick = 0, seeds = 5;
     const char *json = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc)
-            seeds = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
-            json = argv[++i];
-        else {
-            fprintf(stderr, "usage: bench_observe_accuracy [--quick] [--seeds N] [--json PATH]\n");
-            return 2;
-        }
-    }
+    if (!bench_args(argc, argv, "bench_observe_accuracy", &quick, &json, &seeds))
+        return 2;
     if (quick)
         seeds = 1;
     if (seeds < 1)

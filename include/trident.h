@@ -27,7 +27,9 @@
  *    from worker threads while a control thread polls; a short internal lock guards the ingest buffer, and the
  *    control step works on what it took from it).  Different contexts are independent.  Logger and allocator
  *    callbacks run on the calling thread -- so, with concurrent observers, on several threads at once -- and
- *    must not call back into the same context.
+ *    must not call back into the same context.  GLPK, which solves the scheduling MILP, keeps a small
+ *    environment (about 5 KB) per thread that ever solved and frees it only at process exit: poll and plan
+ *    from long-lived threads, not from a thread per call.
  *  - Units live in names: _bytes, _ns, _s (seconds), _per_s.  Time is always passed in by the host (the
  *    library reads no clock, no environment and no file except the YAML file you ask it to load).
  *  - Silence.  The library never writes to stdout or stderr and never aborts or exits; diagnostics go to the
@@ -236,14 +238,15 @@ typedef enum trd_param {
     /* Weight of the newest window in the EMA fallback (double, [0.001, 1], default 0.3). */
     TRD_P_OBSERVE_EMA_ALPHA = 116,
     /* 1 to estimate capacity as rate / utilisation from low-utilisation windows of operators whose
-     * utilisation is trustworthy (synchronous ones, and accelerator ones), used only while nothing better
-     * is known (int, [0, 1], default 1). */
+     * utilisation is trustworthy (synchronous ones: an asynchronous operator is busy with one request in
+     * flight as with a full batch), used only while nothing better is known (int, [0, 1], default 1). */
     TRD_P_OBSERVE_UTIL_CAPACITY = 117,
     /* Most accepted windows each GP keeps (int, [8, 1024], default 64; N_gp).  Changing it, or the kernel,
      * restarts the estimates of every operator. */
     TRD_P_GP_MAX_POINTS     = 120,
-    /* Accepted windows between hyper-parameter refits; in between the GP is updated incrementally (int,
-     * [1, 1024], default 10). */
+    /* Accepted windows between hyper-parameter refit checks; in between the GP is updated incrementally.  A
+     * check that finds the likelihood flat at the current hyper-parameters skips the fit and waits twice as long
+     * (up to 8 x this) for the next (int, [1, 1024], default 10). */
     TRD_P_GP_REFIT_EVERY    = 121,
     /* Random restarts of a hyper-parameter fit beyond the warm start, for the first fit of an operator and
      * after a shift; periodic refits start from the current optimum only (int, [0, 32], default 2). */
@@ -255,6 +258,10 @@ typedef enum trd_param {
     /* Eviction keeps the oldest window if no other lies within this distance of it in standardised log1p
      * feature space, so rare workloads stay covered (double, [0, 100], default 0.5). */
     TRD_P_GP_COVERAGE_RADIUS = 125,
+    /* Which capacity estimate observe gives (int, [0, 1], default 0): 0 is libtrident's (two-stage filter,
+     * EMA, then a Gaussian process); 1 is the useful-time rate of DS2 (items / busy seconds), the estimator the
+     * paper's RQ2 ablation swaps in.  For comparisons; 1 is wrong for asynchronous operators. */
+    TRD_P_OBSERVE_ESTIMATOR = 126,
     /* Largest YAML document trd_ctx_load_yaml* accepts, in bytes (int, [1024, 1073741824], default
      * 4194304); larger input fails with TRD_E_LIMIT before it is parsed. */
     TRD_P_YAML_MAX_BYTES    = 200,
@@ -289,6 +296,9 @@ typedef enum trd_param {
     /* Safety margin Delta below the memory cap in bytes; -1: max(2 GiB, 10% of the cap), or 10% where 2 GiB
      * would exceed a quarter of it (double, [-1, 1e15], default -1). */
     TRD_P_BO_SAFETY_BYTES   = 313,
+    /* Whether the adapt layer tunes configs (int, [0, 1], default 1).  0 keeps every operator on the configs it
+     * runs (regimes are still tracked): the paper's "without adaptation" ablation. */
+    TRD_P_ADAPT_ENABLE      = 314,
     /* Wall-clock budget of one schedule solve in milliseconds (int, [1, 3600000], default 1000).  When it runs
      * out the best plan found so far is returned (TRD_SOLVE_FEASIBLE), or the greedy plan (TRD_SOLVE_FALLBACK). */
     TRD_P_SOLVER_TIME_LIMIT_MS  = 400,
@@ -310,6 +320,9 @@ typedef enum trd_param {
      * lexicographic objective; docs/scheduling.md); 1 is the Trident paper's Eqs. 10-26 taken literally
      * (linear chains only, one column per machine, lambda1 = 1e-4, lambda2 = 1e-6), for comparison. */
     TRD_P_SCHED_FORMULATION     = 405,
+    /* Whether the MILP sees the network (int, [0, 1], default 1): 0 drops NIC limits and traffic costs, so
+     * placement is network-agnostic -- the paper's "without placement" ablation. */
+    TRD_P_SCHED_NETWORK         = 406,
     /* Least predicted gain, as a fraction of the live deployment's throughput, for which trd_ctx_poll returns
      * a plan (double, [0, 10], default 0.05).  Below it the host is not churned: no plan, unless the plan
      * continues a config transition, starts a probe, or restores an operator below its minimum instances. */
@@ -324,8 +337,10 @@ typedef enum trd_param {
     /* How long the host runs a PROBE action before returning the instance to its config, in milliseconds (int,
      * [1000, 3600000], default 40000: three observe windows and their grace). */
     TRD_P_PROBE_DURATION_MS     = 503,
-    /* How long the loop waits for a probe's TRD_EVENT_PROBE_FINISHED (or OOM) after its plan was applied before
-     * it gives the probe up, in milliseconds (int, [1000, 86400000], default 120000, the authors' code's). */
+    /* A probe ends with its TRD_EVENT_PROBE_FINISHED (or OOM), or once it has been measured: the operator's
+     * restart (stop, start and cold-start times), TRD_P_PROBE_DURATION_MS and one observe window with its
+     * grace after its plan was applied -- the way back adds nothing to measure, and the next probe need not
+     * wait for it.  This is how much longer the loop waits, in milliseconds (int, [0, 86400000], default 0). */
     TRD_P_PROBE_TIMEOUT_MS      = 504,
     /* Consecutive plans that may defer a config transition (its cold start does not pay back, or it would cost
      * throughput now) before the loop drops it and lets the operator be tuned again (int, [1, 1000], default 3). */
@@ -336,7 +351,22 @@ typedef enum trd_param {
     TRD_P_LEARN_ALPHA           = 506,
     /* Least predicted gain of a recommended config over the current one, as a fraction of the current
      * per-instance rate, for a transition to start (double, [0, 10], default 0.05). */
-    TRD_P_TRANSITION_MIN_GAIN   = 507
+    TRD_P_TRANSITION_MIN_GAIN   = 507,
+    /* How much out-of-memory crashes of a config may cost before the config counts as infeasible, as a share
+     * of its recent production time (double, [0, 1], default 0.05): each TRD_EVENT_OOM costs the operator's
+     * start and cold-start times, production time is the instance time of its windows that made progress.
+     * An OOM of a config with little recent production (a probe, a config just started, one whose instances
+     * crash as they start) marks it at once; a rare OOM of a config that serves well (a transient memory
+     * spike) does not.  0: every OOM marks its config, the paper's rule. */
+    TRD_P_OOM_TOLERANCE         = 508,
+    /* What "recent" means above: OOMs and production time count with weight exp(-age / horizon), the horizon
+     * in ms (int, [1000, 86400000], default 3600000). */
+    TRD_P_OOM_HORIZON_MS        = 509,
+    /* The factor by which the loop plans with an operator's rate when the observe layer knows it only as a
+     * lower bound (TRD_ESTIMATE_LOWER_BOUND: an asynchronous operator that never had a backlog) (double,
+     * [1, 100], default 2).  Planning with the bound itself gives such an operator ever more instances, each
+     * of which lowers the next bound; with headroom it is saturated within a few plans, and then measured. */
+    TRD_P_LOWER_BOUND_HEADROOM  = 510
 } trd_param;
 
 /* Values of TRD_P_GP_KERNEL: Matern 5/2 (the paper's), Matern 3/2, squared exponential; all with one length
@@ -727,9 +757,10 @@ typedef enum trd_estimate_source {
     TRD_ESTIMATE_GP          = 2,   /* the Gaussian process at the workload asked about                    */
     TRD_ESTIMATE_UTILISATION = 3,   /* rate / utilisation of under-loaded windows: low confidence, used only
                                        while no steady-state window exists                                 */
-    TRD_ESTIMATE_LOWER_BOUND = 4    /* the rate the operator achieved, never steady and with no trustworthy
-                                       utilisation (an asynchronous CPU operator, or below 1% busy): what it
-                                       did, not what it can do -- the last resort                           */
+    TRD_ESTIMATE_LOWER_BOUND = 4,   /* the rate the operator achieved, never steady and with no trustworthy
+                                       utilisation (an asynchronous operator that never had a backlog, or
+                                       below 1% busy): what it did, not what it can do -- the last resort    */
+    TRD_ESTIMATE_USEFUL_TIME = 5    /* items / busy seconds (TRD_P_OBSERVE_ESTIMATOR = 1)                    */
 } trd_estimate_source;
 
 /* An estimate with its provenance.  Frozen layout: 40 bytes. */
@@ -749,7 +780,8 @@ typedef struct trd_observe_stats {
     uint64_t windows;               /* windows closed                                                      */
     uint64_t accepted;              /* ... that passed both filters                                        */
     uint64_t rejected_utilisation;  /* stage 1: utilisation below TRD_P_OBSERVE_MIN_UTILISATION            */
-    uint64_t rejected_queue;        /* stage 1: queue draining to empty or changing too fast               */
+    uint64_t rejected_queue;        /* stage 1: queue draining to empty or changing too fast, or (an
+                                       asynchronous operator) empty at the window's end: starved            */
     uint64_t rejected_progress;     /* stage 1: no item taken                                              */
     uint64_t rejected_outlier;      /* stage 2: too far from the GP                                        */
     uint64_t late_samples;          /* samples that arrived after their window closed                     */
@@ -994,9 +1026,10 @@ typedef enum trd_event_kind {
      * crash.  duration_s: how long stopping took, if measured. */
     TRD_EVENT_INSTANCE_DOWN  = 3,
     /* An instance of `op` running `config` on (node, member) ran out of memory (peak_bytes: what it reached,
-     * if known).  The config is infeasible for the operator from now on, and so is every config that needs at
-     * least as much memory through its memory-monotone knobs; a running transition to it is abandoned, and a
-     * step is due early.  If the instance died, report INSTANCE_DOWN as well. */
+     * if known).  Unless such crashes are rare for the config (TRD_P_OOM_TOLERANCE), it is infeasible for the
+     * operator from now on, and so is every config that needs at least as much memory through its
+     * memory-monotone knobs; a running transition to it is abandoned, and a step is due early.  If the
+     * instance died, report INSTANCE_DOWN as well (an instance that restarts in place stays deployed). */
     TRD_EVENT_OOM            = 4,
     /* `count` instances on (node, member) restarted from `from_config` to `config` and are ready.
      * duration_s: the restart's cold start, if measured. */

@@ -49,6 +49,7 @@ static sim_status step_policy(sim_engine *e, sim_plan *plan, int first, int wind
     size_t n = window ? sim_observe_close_window(e) : 0;
     sim_observation obs = {(uint64_t)llround(e->now * 1e9), first, e->samples, n, e->events, e->n_events};
     sim_plan_clear(plan);
+    plan->id = e->next_plan_id + 1; /* what sim_plans_accept will give it */
     sim_status st = e->pv->step(e->pstate, e, &obs, plan, e->err);
     e->n_events = 0;
     if (st != SIM_OK) {
@@ -114,6 +115,7 @@ static void dispatch_event(sim_engine *e, const sim_ev *ev, sim_plan *plan)
             step_policy(e, plan, 0, 0);
         }
         break;
+    case EV_PROBE_END: sim_probe_end(e, ev->id, ev->ver); break;
     default: sim_abort(e, SIM_E_INVALID, "simulation: unknown event kind %u", ev->kind);
     }
 }

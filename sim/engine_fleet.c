@@ -1,7 +1,8 @@
 /* engine_fleet.c -- instances.  An instance reserves its machine's cores, memory and device share when it is
  * launched and keeps them until its stop finishes; it serves after start + cold start.  A drained instance stops
  * (stop time) or restarts in place (stop, start, cold start) to change config.  An OOM crashes the instance:
- * its batches go back to the queue and it restarts with the same config. */
+ * its batches go back to the queue and it restarts with the same config (a probing one with the config it
+ * left).  Probing instances (engine_probe.c) go through the same drains and restarts. */
 #include "engine_internal.h"
 
 #include <math.h>
@@ -114,6 +115,7 @@ uint32_t sim_fleet_launch(sim_engine *e, uint32_t op, uint32_t m, uint32_t confi
     in->n_devices = n_devices;
     in->batch = (uint32_t)sim_op_cfg_batch(e, op, config);
     in->alive = 1;
+    in->changed_at = e->now;
     sim_fleet_reserve(e, in, +1);
     e->res->instance_starts++;
     const sim_op *o = &e->sc->ops[op];
@@ -127,12 +129,13 @@ uint32_t sim_fleet_launch(sim_engine *e, uint32_t op, uint32_t m, uint32_t confi
     return id;
 }
 
-/* An instance event for the policy. */
-static void emit(sim_engine *e, uint32_t kind, uint32_t id)
+void sim_fleet_emit(sim_engine *e, uint32_t kind, uint32_t id, uint32_t config, uint32_t from_config,
+                    uint64_t plan_id, double duration_s, double mem_bytes)
 {
     const sim_inst *in = &e->insts[id];
     const sim_machine *mc = &e->sc->machines[in->machine];
-    sim_event ev = {(uint64_t)llround(e->now * 1e9), kind, in->op, mc->node, mc->member, id, in->config, 0, 0, 0, 0};
+    sim_event ev = {(uint64_t)llround(e->now * 1e9), kind, in->op, mc->node, mc->member, id, config, plan_id, 0,
+                    from_config, mem_bytes, duration_s};
     sim_observe_event(e, &ev);
 }
 
@@ -141,11 +144,17 @@ void sim_fleet_ready(sim_engine *e, uint32_t id, uint64_t ver)
     sim_inst *in = &e->insts[id];
     if (!in->alive || in->ver != ver)
         return;
+    if (in->probe) {
+        sim_probe_ready(e, id);
+        return;
+    }
+    uint32_t from = in->config;
     int reconfigured = in->config != in->next_config;
     in->config = in->next_config;
     in->batch = (uint32_t)sim_op_cfg_batch(e, in->op, in->config);
     in->state = SIM_INSTANCE_READY;
-    emit(e, reconfigured ? SIM_EVENT_CONFIG_APPLIED : SIM_EVENT_INSTANCE_UP, id);
+    sim_fleet_emit(e, reconfigured ? SIM_EVENT_CONFIG_APPLIED : SIM_EVENT_INSTANCE_UP, id, in->config,
+                   reconfigured ? from : SIM_NONE, in->plan_id, e->now - in->changed_at, 0);
     sim_ready_push(e, id);
     if (in->plan_id) {
         uint64_t plan = in->plan_id;
@@ -162,7 +171,7 @@ void sim_fleet_gone(sim_engine *e, uint32_t id, uint64_t ver)
     sim_fleet_reserve(e, in, -1);
     in->alive = 0;
     e->res->instance_stops++;
-    emit(e, SIM_EVENT_INSTANCE_DOWN, id);
+    sim_fleet_emit(e, SIM_EVENT_INSTANCE_DOWN, id, in->config, SIM_NONE, in->plan_id, e->now - in->changed_at, 0);
     if (in->plan_id)
         sim_plans_progress(e, in->plan_id);
 }
@@ -172,6 +181,7 @@ void sim_fleet_drained(sim_engine *e, uint32_t id)
     sim_inst *in = &e->insts[id];
     const sim_op *o = &e->sc->ops[in->op];
     in->ver++;
+    in->changed_at = e->now;
     if (in->restart_pending) {
         in->restart_pending = 0;
         in->state = SIM_INSTANCE_RESTARTING;
@@ -190,15 +200,17 @@ void sim_fleet_crash(sim_engine *e, uint32_t id)
     e->res->ooms++;
     double need = o->cost.mem_base_bytes + o->cost.mem_per_item_bytes * in->inflight_mem;
     sim_work_abandon(e, id);
-    const sim_machine *mc = &e->sc->machines[in->machine];
-    sim_event ev = {(uint64_t)llround(e->now * 1e9), SIM_EVENT_OOM, in->op, mc->node, mc->member, id, in->config,
-                    0, 0, 0, need};
-    sim_observe_event(e, &ev);
+    /* A probe that already runs its config ends here; one still draining towards it goes on. */
+    int probing = in->probe == SIM_PROBE_RUNNING || in->probe == SIM_PROBE_RETURNING;
+    sim_fleet_emit(e, SIM_EVENT_OOM, id, in->config, SIM_NONE, probing ? in->probe_plan : 0, 0, need);
+    if (probing)
+        sim_probe_crash(e, id); /* the restart brings back the config it left */
     if (in->state == SIM_INSTANCE_DRAINING) {
         sim_fleet_drained(e, id); /* it was leaving anyway */
         return;
     }
     in->ver++;
+    in->changed_at = e->now;
     in->state = SIM_INSTANCE_RESTARTING;
     e->res->instance_restarts++;
     sim_heap_push(&e->heap, e->now + o->start_s + o->cold_s, EV_INSTANCE_READY, id, in->ver);

@@ -5,6 +5,7 @@
  *   engine_work.c     batches: backpressure, dispatch, transfers, costs, devices, OOM
  *   engine_fleet.c    instances and the resources they hold
  *   engine_plans.c    plans and their actions, round by round
+ *   engine_probe.c    PROBE actions: an instance on a candidate config for a while, then back
  *   engine_host.c     the host view policies query
  *   engine_observe.c  windows, samples and events for the policy, utilisation, the timeline */
 #ifndef SIM_ENGINE_INTERNAL_H
@@ -27,7 +28,8 @@ typedef enum ev_kind {
     EV_INSTANCE_GONE,    /* stop finished                                                  */
     EV_JOB_FETCHED,      /* a batch's inputs arrived; it starts computing                  */
     EV_JOB_DONE,         /* a batch finished (or ran out of memory)                        */
-    EV_WAKE              /* a step the policy asked for between windows (sim_host_wake)    */
+    EV_WAKE,             /* a step the policy asked for between windows (sim_host_wake)    */
+    EV_PROBE_END         /* a probe's time is up: its instance goes back to its config     */
 } ev_kind;
 
 typedef struct sim_ev {
@@ -98,6 +100,12 @@ typedef struct sim_inst {
     uint64_t plan_id;
     int alive, in_ready, restart_pending;
     double busy_since;
+    double changed_at;         /* when its start, restart or stop began (durations in events) */
+    /* A probe (engine_probe.c): phase, the config it returns to, the plan that asked, its peak memory. */
+    int probe, probe_oom;
+    uint32_t probe_config, probe_from;
+    uint64_t probe_plan;
+    double probe_s, probe_peak;
     /* the current window */
     int w_served;
     uint64_t w_in, w_out;
@@ -242,6 +250,25 @@ void sim_fleet_gone(sim_engine *e, uint32_t inst, uint64_t ver);
 /* An instance has no jobs left: finish a drain (stop or restart). */
 void sim_fleet_drained(sim_engine *e, uint32_t inst);
 void sim_fleet_crash(sim_engine *e, uint32_t inst);
+/* An instance event for the policy (from_config SIM_NONE where the kind has none). */
+void sim_fleet_emit(sim_engine *e, uint32_t kind, uint32_t inst, uint32_t config, uint32_t from_config,
+                    uint64_t plan_id, double duration_s, double mem_bytes);
+
+/* engine_probe.c.  Probe phases of sim_inst.probe: */
+enum { SIM_PROBE_NONE = 0, SIM_PROBE_STARTING, SIM_PROBE_RUNNING, SIM_PROBE_RETURNING };
+/* Starts a probe of `config` for duration_s on instance `inst` (picked by the plan), for plan `plan_id`. */
+void sim_probe_start(sim_engine *e, uint32_t inst, uint32_t config, double duration_s, uint64_t plan_id);
+/* The instance became ready in a probe phase (STARTING or RETURNING): handled here. */
+void sim_probe_ready(sim_engine *e, uint32_t inst);
+/* EV_PROBE_END. */
+void sim_probe_end(sim_engine *e, uint32_t inst, uint64_t ver);
+/* The probing instance ran out of memory (the OOM event is out): the probe ends, the instance returns. */
+void sim_probe_crash(sim_engine *e, uint32_t inst);
+/* A plan stops or restarts the probing instance (it counts as one on probe_from): the probe ends now. */
+void sim_probe_abort(sim_engine *e, uint32_t inst);
+/* The memory a probing instance's batch reached. */
+void sim_probe_memory(sim_inst *in, double bytes);
+
 /* engine_plans.c */
 sim_status sim_plans_accept(sim_engine *e, sim_plan *plan);
 /* An instance launched, stopped or restarted by plan `plan_id` finished its part. */

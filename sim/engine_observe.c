@@ -112,7 +112,9 @@ size_t sim_observe_close_window(sim_engine *e)
             s->bytes_out = (uint64_t)llround(in->w_bytes_out);
             s->queue_start = e->queue_at_window_start[in->op];
             s->queue_end = e->queues[in->op].items;
-            s->host_mem_peak_bytes = (uint64_t)o->memory_bytes;
+            /* Host memory is not simulated: not measured.  (The reservation would claim that every instance
+             * sits at its limit, which a memory-constrained tuner must read as "nothing is safe".) */
+            s->host_mem_peak_bytes = 0;
             s->device_mem_peak_bytes = (uint64_t)llround(in->w_peak_mem);
             s->busy_s = in->w_busy > len ? len : in->w_busy;
             s->utilisation = s->busy_s / len;

@@ -1,6 +1,7 @@
 /* engine_plans.c -- plans run round by round: START launches (and fails when the machine is full, which makes
  * the plan partial), STOP takes idle instances first and lets busy ones drain (a running batch is never
- * preempted), RECONFIGURE restarts in place.  Round r + 1 begins when every action of round r has finished.  An
+ * preempted), RECONFIGURE restarts in place, PROBE puts one instance on a config for a while
+ * (engine_probe.c).  Round r + 1 begins when every action of round r has finished.  An
  * instant plan (the oracle's) makes its targets hold at once. */
 #include "engine_internal.h"
 
@@ -18,32 +19,65 @@ static uint32_t machine_of(const sim_engine *e, uint32_t node, uint32_t member)
     return m;
 }
 
-/* Picks up to `count` instances of (op, machine, config) to leave, idle ones first, then starting ones, then
- * busy ones (which drain).  restart: RECONFIGURE to `to_config`. */
+/* The instance of `op` on machine m running `config` that a STOP, RECONFIGURE or PROBE takes next: an idle one
+ * first, then one starting, then a busy one (which drains: a running batch is never preempted).  A probing
+ * instance counts as one on the config it returns to and comes last (for a STOP or RECONFIGURE only, which
+ * end its probe); one draining is not taken. */
+static uint32_t pick(const sim_engine *e, uint32_t op, uint32_t m, uint32_t config, int probing_ok)
+{
+    uint32_t best = SIM_NONE;
+    int best_rank = 4;
+    for (uint32_t id = 0; id < e->n_insts && best_rank > 0; id++) {
+        const sim_inst *in = &e->insts[id];
+        if (!in->alive || in->op != op || in->machine != m)
+            continue;
+        int starting = in->state == SIM_INSTANCE_STARTING || in->state == SIM_INSTANCE_RESTARTING, rank;
+        if (in->probe != SIM_PROBE_NONE) {
+            int settled = starting || in->state == SIM_INSTANCE_READY;
+            if (!probing_ok || in->probe_from != config || !settled)
+                continue;
+            rank = 3;
+        } else {
+            if (in->config != config || in->next_config != in->config)
+                continue;
+            if (in->state == SIM_INSTANCE_READY)
+                rank = in->jobs ? 2 : 0;
+            else if (starting)
+                rank = 1;
+            else
+                continue;
+        }
+        if (rank < best_rank)
+            best = id, best_rank = rank;
+    }
+    return best;
+}
+
+/* Takes up to a->count instances of (op, machine, from) out: stopped, or (restart) restarted on `to_config`. */
 static uint32_t leave(sim_engine *e, const trd_action *a, uint32_t m, uint32_t from, int restart, uint32_t to_config,
                       uint64_t plan_id)
 {
-    uint32_t done = 0;
-    for (int pass = 0; pass < 3 && done < a->count; pass++)
-        for (uint32_t id = 0; id < e->n_insts && done < a->count; id++) {
-            sim_inst *in = &e->insts[id];
-            if (!in->alive || in->op != a->op || in->machine != m || in->config != from ||
-                in->next_config != in->config)
-                continue;
-            int idle = in->state == SIM_INSTANCE_READY && in->jobs == 0;
-            int starting = in->state == SIM_INSTANCE_STARTING || in->state == SIM_INSTANCE_RESTARTING;
-            int busy = in->state == SIM_INSTANCE_READY && in->jobs > 0;
-            if (!((pass == 0 && idle) || (pass == 1 && starting) || (pass == 2 && busy)))
-                continue;
-            done++;
-            in->plan_id = plan_id;
-            in->next_config = restart ? to_config : in->config;
-            in->restart_pending = restart;
-            in->state = SIM_INSTANCE_DRAINING; /* a busy one finishes its batches first */
-            if (!busy)
-                sim_fleet_drained(e, id);
-        }
+    uint32_t done = 0, id;
+    while (done < a->count && (id = pick(e, a->op, m, from, 1)) != SIM_NONE) {
+        sim_inst *in = &e->insts[id];
+        if (in->probe != SIM_PROBE_NONE)
+            sim_probe_abort(e, id);
+        done++;
+        in->plan_id = plan_id;
+        in->next_config = restart ? to_config : in->config;
+        in->restart_pending = restart;
+        in->state = SIM_INSTANCE_DRAINING; /* a busy one finishes its batches first */
+        if (in->jobs == 0)
+            sim_fleet_drained(e, id);
+    }
     return done;
+}
+
+static void plan_done(sim_engine *e, uint64_t plan_id, uint32_t outcome)
+{
+    sim_event ev = {(uint64_t)llround(e->now * 1e9), SIM_EVENT_PLAN_DONE, 0, 0, 0, 0, 0, plan_id, outcome, SIM_NONE,
+                    0, 0};
+    sim_observe_event(e, &ev);
 }
 
 static void run_round(sim_engine *e)
@@ -56,9 +90,7 @@ static void run_round(sim_engine *e)
                 round = x->plan.actions[i].round;
         if (round == UINT32_MAX) {
             x->active = 0;
-            sim_event ev = {(uint64_t)llround(e->now * 1e9), SIM_EVENT_PLAN_DONE, 0, 0, 0, 0, 0, x->plan.id,
-                            x->partial ? SIM_OUTCOME_PARTIAL : SIM_OUTCOME_APPLIED, 0, 0};
-            sim_observe_event(e, &ev);
+            plan_done(e, x->plan.id, x->partial ? SIM_OUTCOME_PARTIAL : SIM_OUTCOME_APPLIED);
             return;
         }
         x->round = round;
@@ -80,6 +112,7 @@ static void run_round(sim_engine *e)
                         break;
                     }
                     e->insts[id].plan_id = x->plan.id;
+                    sim_fleet_emit(e, SIM_EVENT_INSTANCE_LAUNCHED, id, a->config, SIM_NONE, x->plan.id, 0, 0);
                     x->pending++;
                 }
             } else if (a->kind == TRD_ACTION_STOP || a->kind == TRD_ACTION_RECONFIGURE) {
@@ -96,6 +129,15 @@ static void run_round(sim_engine *e)
                     x->pending -= a->count - got;
                     x->partial = 1;
                 }
+            } else if (a->kind == TRD_ACTION_PROBE) {
+                uint32_t id = a->from_config < e->configs[a->op].n && a->from_config != a->config
+                                  ? pick(e, a->op, m, a->from_config, 0)
+                                  : SIM_NONE;
+                if (id == SIM_NONE) {
+                    x->partial = 1;
+                    continue;
+                }
+                sim_probe_start(e, id, a->config, x->plan.probe_duration_s, x->plan.id); /* done once begun */
             } else {
                 x->partial = 1;
             }
@@ -165,9 +207,7 @@ sim_status sim_plans_accept(sim_engine *e, sim_plan *p)
     sim_exec *x = &e->exec;
     if (x->active) {
         /* Superseded: what already started goes on; the rest of its rounds are dropped. */
-        sim_event ev = {(uint64_t)llround(e->now * 1e9), SIM_EVENT_PLAN_DONE, 0, 0, 0, 0, 0, x->plan.id,
-                        SIM_OUTCOME_PARTIAL, 0, 0};
-        sim_observe_event(e, &ev);
+        plan_done(e, x->plan.id, SIM_OUTCOME_PARTIAL);
         x->active = 0;
     }
     /* The deployment at time 0 is the starting point, not a reconfiguration. */

@@ -296,6 +296,7 @@ static void start_compute(sim_engine *e, uint32_t j)
     if (jb->oom) {
         t = c->floor_s > 0 ? c->floor_s : t; /* the allocation fails early in the step */
         in->w_peak_mem = cap > in->w_peak_mem ? cap : in->w_peak_mem;
+        sim_probe_memory(in, cap);
     } else {
         if (u > c->near_cap_from)
             t *= c->near_cap_slowdown;
@@ -303,6 +304,7 @@ static void start_compute(sim_engine *e, uint32_t j)
         double peak = u > c->near_cap_from ? c->near_cap_from * cap : demand;
         if (peak > in->w_peak_mem)
             in->w_peak_mem = peak;
+        sim_probe_memory(in, peak);
     }
     jb->work = sim_rng_lognormal(r, t, c->noise_cv);
     jb->rate = 0;

@@ -26,6 +26,7 @@ void sim_plan_clear(sim_plan *p)
     p->id = 0;
     p->n_targets = p->n_actions = 0;
     p->instant = 0;
+    p->probe_duration_s = 0;
     p->reason[0] = '\0';
 }
 

@@ -41,12 +41,19 @@ typedef struct sim_instance_view {
 } sim_instance_view;
 
 typedef enum sim_event_kind {
-    SIM_EVENT_INSTANCE_UP = 1,       /* an instance became ready (after start, restart or reconfigure) */
+    SIM_EVENT_INSTANCE_UP = 1,       /* an instance became ready (after its start, or an OOM restart)    */
     SIM_EVENT_INSTANCE_DOWN = 2,     /* an instance stopped and released its resources                 */
     SIM_EVENT_OOM = 3,               /* an instance ran out of device memory: its batch goes back to the
                                         queue and the instance restarts, paying start and cold start     */
-    SIM_EVENT_CONFIG_APPLIED = 4,    /* a reconfigured instance now runs `config`                       */
-    SIM_EVENT_PLAN_DONE = 5          /* every action of plan `plan_id` ran (outcome: SIM_OUTCOME_*)     */
+    SIM_EVENT_CONFIG_APPLIED = 4,    /* a reconfigured instance now runs `config` (it left from_config)  */
+    SIM_EVENT_PLAN_DONE = 5,         /* every action of plan `plan_id` ran (outcome: SIM_OUTCOME_*)     */
+    SIM_EVENT_PROBE_FINISHED = 6,    /* the probe of `config` (a PROBE action of plan `plan_id`) ended and its
+                                        instance runs from_config again; device_mem_bytes: the peak device
+                                        memory seen while probing (0 for a CPU operator: host memory is
+                                        not simulated).  A probe that ran out of memory ends with SIM_EVENT_OOM
+                                        instead, and its instance goes back to from_config silently         */
+    SIM_EVENT_INSTANCE_LAUNCHED = 7  /* a START launched an instance: it holds its resources from now on and
+                                        serves (INSTANCE_UP) after its start and cold start                 */
 } sim_event_kind;
 
 typedef enum sim_outcome {
@@ -54,12 +61,18 @@ typedef enum sim_outcome {
     SIM_OUTCOME_PARTIAL = 2,         /* some START did not fit, or a later plan superseded this one      */
 } sim_outcome;
 
+/* Instance events name the plan whose action caused them in plan_id (0: none -- the restart after an OOM,
+ * for instance, which keeps the instance's config and resources). */
 typedef struct sim_event {
     uint64_t t_ns;
     uint32_t kind, op, node, member, instance, config;
     uint64_t plan_id;
-    uint32_t outcome, reserved;
-    double device_mem_bytes;         /* OOM: the memory the batch needed                                 */
+    uint32_t outcome;
+    uint32_t from_config;            /* CONFIG_APPLIED, PROBE_FINISHED: the config left / returned to;
+                                        UINT32_MAX otherwise                                             */
+    double device_mem_bytes;         /* OOM: the memory the batch needed; PROBE_FINISHED: the probe's peak */
+    double duration_s;               /* INSTANCE_UP: start + cold start; CONFIG_APPLIED: the restart;
+                                        INSTANCE_DOWN: the stop (what a host measures); 0 otherwise       */
 } sim_event;
 
 typedef struct sim_observation {
@@ -73,15 +86,24 @@ typedef struct sim_observation {
 
 /* A plan, owned by the engine and handed to the policy empty.  Fill it with sim_plan_add_* (or leave it
  * empty for "no change").  Actions run round by round (trd_action.round); round r + 1 starts when every action
- * of round r finished (starts ready, stops done).  A new non-empty plan supersedes the rest of the running one. */
+ * of round r finished (starts ready, stops done, restarts ready, probes running).  A new non-empty plan
+ * supersedes the rest of the running one.
+ *
+ * TRD_ACTION_PROBE (libtrident's): one instance of `op` on (node, member) running from_config restarts in
+ * place on `config` (paying stop, start and cold start, as a RECONFIGURE does), serves with it for
+ * probe_duration_s -- its samples carry `config` -- then drains, restarts on from_config and reports
+ * SIM_EVENT_PROBE_FINISHED.  The action is done (for its round) once the probe has begun: a probe is part of
+ * no deployment and reports its end on its own, so a plan of probes holds nothing up. */
 typedef struct sim_plan {
-    uint64_t id;                     /* assigned by the engine when the plan is accepted                 */
+    uint64_t id;                     /* the id the plan gets if the policy fills it (set by the engine
+                                        before step(); the events of its actions carry it)              */
     trd_target *targets;
     size_t n_targets, cap_targets;
     trd_action *actions;
     size_t n_actions, cap_actions;
     int instant;                     /* the oracle's privilege: the targets hold at once, with no start,
                                         stop or cold-start time (actions are ignored)                    */
+    double probe_duration_s;         /* how long a PROBE action keeps its instance on the probed config  */
     char reason[256];
 } sim_plan;
 

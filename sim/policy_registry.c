@@ -4,11 +4,13 @@
 
 #include "policy.h"
 
+#include "policy_trident.h"
+
 extern const sim_policy_vtable sim_policy_static, sim_policy_oracle;
 /* The baselines of issue 8 (docs/baselines.md). */
 extern const sim_policy_vtable sim_policy_ds2, sim_policy_xenna, sim_policy_conttune;
 
-static const sim_policy_vtable *const policies[] = {&sim_policy_static, &sim_policy_oracle,
+static const sim_policy_vtable *const policies[] = {&sim_policy_static, &sim_policy_trident, &sim_policy_oracle,
                                                     /* baselines */
                                                     &sim_policy_ds2, &sim_policy_conttune, &sim_policy_xenna};
 

@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "observe/ingest.h"
 #include "observe/observe.h"
+#include "schedule/sched.h"
 #include "trident.h"
 
 struct trd_ctx {
@@ -46,5 +47,8 @@ trd_status trd__ctx_fail(trd_ctx *ctx, const char *component, trd_status status,
     TRD__PRINTF(4, 5);
 
 static inline double trd__ctx_param(const trd_ctx *ctx, size_t index) { return ctx->params[index]; }
+
+/* The scheduler's parameters from the context's, with the loop's learned hints and edge shares (may be NULL). */
+trd__sched_params trd__ctx_sched_params(const trd_ctx *ctx, const trd__sched_hint *hints, const double *shares);
 
 #endif

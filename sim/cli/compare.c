@@ -23,6 +23,7 @@ typedef struct compare_args {
     const char *out;
     uint64_t items;
     int timing, plot;
+    cli_trident trident;   /* --param for the trident policy */
 } compare_args;
 
 static int parse_policies(compare_args *a, const char *list)
@@ -78,8 +79,11 @@ static int parse(compare_args *a, int argc, char **argv)
     const char *seeds = "1";
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i];
-        int has = i + 1 < argc;
-        if (strcmp(s, "--policies") == 0 && has) {
+        int has = i + 1 < argc, took;
+        if ((took = cli_trident_arg(&a->trident, argc, argv, &i, 0)) != 0) {
+            if (took < 0)
+                return -1;
+        } else if (strcmp(s, "--policies") == 0 && has) {
             if (parse_policies(a, argv[++i]))
                 return -1;
         } else if (strcmp(s, "--seeds") == 0 && has) {
@@ -108,6 +112,9 @@ static int parse(compare_args *a, int argc, char **argv)
         fprintf(stderr, "trident-sim compare: needs SCENARIO..., --policies and --out\n");
         return -1;
     }
+    for (uint32_t p = 0; p < a->n_policies; p++)
+        if (cli_trident_policy(&a->trident, &a->policies[p]) != 0)
+            return -1;
     return 0;
 }
 

@@ -25,10 +25,13 @@ void cli_list_policies(FILE *f)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: trident-sim run SCENARIO --policy NAME [--seed N] [--items N] [--json OUT] [--trace]\n"
+               "                      [--param NAME=VALUE]... [--record TRACE] [--log FILE]\n"
                "       trident-sim compare SCENARIO... --policies a,b,... [--seeds 1-5] --out DIR [--items N] "
-               "[--no-timing] [--no-plot]\n"
+               "[--no-timing] [--no-plot] [--param NAME=VALUE]...\n"
                "       trident-sim policies\n"
-               "SCENARIO is a pipeline YAML file with a 'simulation:' section (docs/yaml.md).\n");
+               "SCENARIO is a pipeline YAML file with a 'simulation:' section (docs/yaml.md).  --trace prints every\n"
+               "plan; --param sets a libtrident parameter of the trident policy, --record writes its libtrident calls\n"
+               "as a trace for trident-replay, --log its loop's log.\n");
     cli_list_policies(f);
 }
 
@@ -115,12 +118,17 @@ static void progress_and_trace(void *user, double t, double done)
 static int run_command(int argc, char **argv)
 {
     const char *scenario = NULL, *policy = NULL, *json = NULL;
-    int trace = 0;
+    int trace = 0, took;
     uint64_t seed = 0, items = 0;
+    cli_trident topt;
+    memset(&topt, 0, sizeof topt);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
-        if (strcmp(a, "--policy") == 0 && has)
+        if ((took = cli_trident_arg(&topt, argc, argv, &i, 1)) != 0) {
+            if (took < 0)
+                return CLI_USAGE;
+        } else if (strcmp(a, "--policy") == 0 && has)
             policy = argv[++i];
         else if (strcmp(a, "--trace") == 0)
             trace = 1;
@@ -155,10 +163,17 @@ static int run_command(int argc, char **argv)
         cli_list_policies(stderr);
         return CLI_USAGE;
     }
+    if ((topt.opt.n_params || topt.opt.trace_path || topt.log_path) && pv != &sim_policy_trident) {
+        fprintf(stderr, "trident-sim run: --param, --record and --log are options of the trident policy\n");
+        return CLI_USAGE;
+    }
+    if (cli_trident_policy(&topt, &pv) != 0)
+        return CLI_FAILED;
     sim_error err = {{0}};
     sim_scenario *sc;
     if (sim_scenario_load(scenario, items, &sc, &err) != SIM_OK) {
         fprintf(stderr, "trident-sim: %s\n", err.msg);
+        cli_trident_close(&topt);
         return CLI_FAILED;
     }
     char label[160];
@@ -170,6 +185,7 @@ static int run_command(int argc, char **argv)
     sim_result r;
     sim_status st = sim_run(sc, pv, &opt, &r, &err);
     cli_progress_end(&prog);
+    cli_trident_close(&topt);
     if (st != SIM_OK) {
         fprintf(stderr, "trident-sim: %s: %s\n", sc->name, err.msg);
         sim_scenario_free(sc);

@@ -334,6 +334,14 @@ trd_status trd__bo_report_oom(trd__bo *bo, const double *cfg)
 {
     if (!cfg || !trd__space_valid(&bo->space, cfg))
         return TRD_E_INVALID_ARG;
+    /* Known already: a config that keeps crashing in production is reported at every crash, and each copy
+     * would only grow the surrogates' cubic refits. */
+    for (size_t i = 0; i < bo->n; i++)
+        if (bo->oom[i] && trd__space_equal(&bo->space, bo->cfg + i * bo->space.n, cfg)) {
+            if (bo->have_pending && trd__space_equal(&bo->space, bo->pending, cfg))
+                bo->have_pending = 0;
+            return TRD_OK;
+        }
     return add(bo, cfg, NAN, bo->p.oom_factor * bo->cap_bytes, 1);
 }
 

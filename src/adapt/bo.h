@@ -150,7 +150,8 @@ trd_status trd__bo_next(trd__bo *bo, double *cfg, int *done);
  * domain), TRD_E_NOMEM; on failure nothing changed. */
 trd_status trd__bo_report(trd__bo *bo, const double *cfg, double throughput, double peak_bytes);
 
-/* A probe of cfg ran out of memory.  Errors as trd__bo_report. */
+/* A probe of cfg ran out of memory (once is enough: a config already recorded so adds nothing).  Errors as
+ * trd__bo_report. */
 trd_status trd__bo_report_oom(trd__bo *bo, const double *cfg);
 
 /* The recommendation: config, predicted throughput (items/s) and its PoF.  TRD_E_STATE while no feasible

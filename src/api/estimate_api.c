@@ -23,6 +23,8 @@ static trd__observe_params observe_params(const trd_ctx *ctx)
     p.optimiser = (unsigned)trd__ctx_param(ctx, TRD__PI_GP_OPTIMIZER);
     p.coverage_radius = trd__ctx_param(ctx, TRD__PI_GP_COVERAGE_RADIUS);
     p.outlier_streak = (size_t)trd__ctx_param(ctx, TRD__PI_OBSERVE_OUTLIER_STREAK);
+    p.production_tau_ns = (uint64_t)trd__ctx_param(ctx, TRD__PI_OOM_HORIZON_MS) * 1000000u;
+    p.useful_time = trd__ctx_param(ctx, TRD__PI_OBSERVE_ESTIMATOR) == 1;
     /* GP bounds hold at least n_min points (a window that evicts before the first fit would never fit). */
     if (p.gp_max_points < p.n_min)
         p.gp_max_points = p.n_min;

@@ -26,6 +26,7 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
     [TRD__PI_GP_KERNEL] = {TRD_P_GP_KERNEL, "gp_kernel", TRD_PARAM_INT, 0, 2, 0},
     [TRD__PI_GP_OPTIMIZER] = {TRD_P_GP_OPTIMIZER, "gp_optimizer", TRD_PARAM_INT, 0, 1, 0},
     [TRD__PI_GP_COVERAGE_RADIUS] = {TRD_P_GP_COVERAGE_RADIUS, "gp_coverage_radius", TRD_PARAM_DOUBLE, 0, 100, 0.5},
+    [TRD__PI_OBSERVE_ESTIMATOR] = {TRD_P_OBSERVE_ESTIMATOR, "observe_estimator", TRD_PARAM_INT, 0, 1, 0},
     [TRD__PI_YAML_MAX_BYTES] = {TRD_P_YAML_MAX_BYTES, "yaml_max_bytes", TRD_PARAM_INT, 1024, 1073741824, 4194304},
     [TRD__PI_YAML_MAX_DEPTH] = {TRD_P_YAML_MAX_DEPTH, "yaml_max_depth", TRD_PARAM_INT, 8, 1024, 32},
     /* Adapt defaults: DESIGN section 6 as measured in docs/adapt.md (tau_d 1.1 rather than 1.2). */
@@ -42,6 +43,7 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
     [TRD__PI_BO_ETA] = {TRD_P_BO_ETA, "bo_eta", TRD_PARAM_DOUBLE, 0, 1, 0.6},
     [TRD__PI_BO_MAX_CRASH] = {TRD_P_BO_MAX_CRASH, "bo_max_crash", TRD_PARAM_DOUBLE, 0, 1, 0.05},
     [TRD__PI_BO_SAFETY_BYTES] = {TRD_P_BO_SAFETY_BYTES, "bo_safety_bytes", TRD_PARAM_DOUBLE, -1, 1e15, -1},
+    [TRD__PI_ADAPT_ENABLE] = {TRD_P_ADAPT_ENABLE, "adapt_enable", TRD_PARAM_INT, 0, 1, 1},
     [TRD__PI_SOLVER_TIME_LIMIT_MS] = {TRD_P_SOLVER_TIME_LIMIT_MS, "solver_time_limit_ms", TRD_PARAM_INT, 1, 3600000,
                                       1000},
     [TRD__PI_SOLVER_MIP_GAP] = {TRD_P_SOLVER_MIP_GAP, "solver_mip_gap", TRD_PARAM_DOUBLE, 0, 1, 0.01},
@@ -54,17 +56,21 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
     [TRD__PI_ROLLING_MAX_FRACTION] = {TRD_P_ROLLING_MAX_FRACTION, "rolling_max_fraction", TRD_PARAM_DOUBLE, 0, 1,
                                       0.25},
     [TRD__PI_SCHED_FORMULATION] = {TRD_P_SCHED_FORMULATION, "sched_formulation", TRD_PARAM_INT, 0, 1, 0},
+    [TRD__PI_SCHED_NETWORK] = {TRD_P_SCHED_NETWORK, "sched_network", TRD_PARAM_INT, 0, 1, 1},
     [TRD__PI_MIN_GAIN] = {TRD_P_MIN_GAIN, "min_gain", TRD_PARAM_DOUBLE, 0, 10, 0.05},
     [TRD__PI_EARLY_STEP_MIN_MS] = {TRD_P_EARLY_STEP_MIN_MS, "early_step_min_ms", TRD_PARAM_INT, 0, 86400000, 10000},
     [TRD__PI_PLAN_TIMEOUT_MS] = {TRD_P_PLAN_TIMEOUT_MS, "plan_timeout_ms", TRD_PARAM_INT, 1000, 86400000, 600000},
     /* Three 10 s observe windows and the 2 s grace of each, plus slack for the instance's restart. */
     [TRD__PI_PROBE_DURATION_MS] = {TRD_P_PROBE_DURATION_MS, "probe_duration_ms", TRD_PARAM_INT, 1000, 3600000,
                                    40000},
-    [TRD__PI_PROBE_TIMEOUT_MS] = {TRD_P_PROBE_TIMEOUT_MS, "probe_timeout_ms", TRD_PARAM_INT, 1000, 86400000, 120000},
+    [TRD__PI_PROBE_TIMEOUT_MS] = {TRD_P_PROBE_TIMEOUT_MS, "probe_timeout_ms", TRD_PARAM_INT, 0, 86400000, 0},
     [TRD__PI_TRANSITION_MAX_DEFERRALS] = {TRD_P_TRANSITION_MAX_DEFERRALS, "transition_max_deferrals", TRD_PARAM_INT,
                                           1, 1000, 3},
     [TRD__PI_LEARN_ALPHA] = {TRD_P_LEARN_ALPHA, "learn_alpha", TRD_PARAM_DOUBLE, 1e-6, 1, 0.3},
     [TRD__PI_TRANSITION_MIN_GAIN] = {TRD_P_TRANSITION_MIN_GAIN, "transition_min_gain", TRD_PARAM_DOUBLE, 0, 10, 0.05},
+    [TRD__PI_OOM_TOLERANCE] = {TRD_P_OOM_TOLERANCE, "oom_tolerance", TRD_PARAM_DOUBLE, 0, 1, 0.05},
+    [TRD__PI_OOM_HORIZON_MS] = {TRD_P_OOM_HORIZON_MS, "oom_horizon_ms", TRD_PARAM_INT, 1000, 86400000, 3600000},
+    [TRD__PI_LOWER_BOUND_HEADROOM] = {TRD_P_LOWER_BOUND_HEADROOM, "lower_bound_headroom", TRD_PARAM_DOUBLE, 1, 100, 2},
 };
 
 const trd__param_desc *trd__param_desc_of(trd_param param, size_t *index)

@@ -5,7 +5,7 @@
 #include "ctx_internal.h"
 #include "schedule/plan.h"
 
-static trd__sched_params params_of(const trd_ctx *ctx)
+trd__sched_params trd__ctx_sched_params(const trd_ctx *ctx, const trd__sched_hint *hints, const double *shares)
 {
     trd__sched_params p;
     p.time_limit_ms = trd__ctx_param(ctx, TRD__PI_SOLVER_TIME_LIMIT_MS);
@@ -14,8 +14,9 @@ static trd__sched_params params_of(const trd_ctx *ctx)
     p.interval_s = trd__ctx_param(ctx, TRD__PI_SCHED_INTERVAL_MS) / 1000;
     p.rolling_fraction = trd__ctx_param(ctx, TRD__PI_ROLLING_MAX_FRACTION);
     p.formulation = (int)trd__ctx_param(ctx, TRD__PI_SCHED_FORMULATION);
-    p.hints = NULL;
-    p.edge_shares = NULL;
+    p.network = trd__ctx_param(ctx, TRD__PI_SCHED_NETWORK) != 0;
+    p.hints = hints;
+    p.edge_shares = shares;
     return p;
 }
 
@@ -28,7 +29,7 @@ trd_status trd_ctx_plan_with_rates(trd_ctx *ctx, const trd_rate *rates, size_t c
                              out_plan ? "rates" : "out_plan");
     if (!ctx->model)
         return trd__ctx_fail(ctx, "schedule", TRD_E_STATE, "plan_with_rates: no committed model");
-    trd__sched_params params = params_of(ctx);
+    trd__sched_params params = trd__ctx_sched_params(ctx, NULL, NULL);
     trd__sched_input in;
     trd__diag d;
     trd_status st = trd__sched_input_init(&in, ctx->model, &ctx->alloc, rates, count, &params, &d);

@@ -57,11 +57,10 @@ void trd__chol_solve_upper(const double *L, size_t ld, size_t n, double *x)
     }
 }
 
-void trd__chol_inverse(const double *L, size_t ld, size_t n, double *Kinv, size_t ldk, double *work)
+void trd__chol_invert_lower(const double *L, size_t ld, size_t n, double *M)
 {
-    /* M = L^-1 (lower, row-major in `work`): row i is -1/L_ii times the combination of earlier rows of M
-     * weighted by L's row i, so every inner loop runs along a row. */
-    double *M = work;
+    /* Row i of M = L^-1 is -1/L_ii times the combination of earlier rows of M weighted by L's row i, so every
+     * inner loop runs along a row. */
     for (size_t i = 0; i < n; i++) {
         const double *li = L + i * ld;
         double *mi = M + i * n;
@@ -77,6 +76,12 @@ void trd__chol_inverse(const double *L, size_t ld, size_t n, double *Kinv, size_
             mi[j] *= -inv;
         mi[i] = inv;
     }
+}
+
+void trd__chol_inverse(const double *L, size_t ld, size_t n, double *Kinv, size_t ldk, double *work)
+{
+    double *M = work;
+    trd__chol_invert_lower(L, ld, n, M);
     /* K^-1 = M^T M: accumulate each row of M's outer product into the lower triangle. */
     for (size_t a = 0; a < n; a++)
         memset(Kinv + a * ldk, 0, (a + 1) * sizeof *Kinv);

@@ -19,6 +19,10 @@ int trd__chol(double *A, size_t ld, size_t n);
 void trd__chol_solve_lower(const double *L, size_t ld, size_t n, double *x);
 void trd__chol_solve_upper(const double *L, size_t ld, size_t n, double *x);
 
+/* M = L^-1 for a lower-triangular L (row-major, leading dimension ld), into M (n x n, row-major, lower part
+ * written, leading dimension n). */
+void trd__chol_invert_lower(const double *L, size_t ld, size_t n, double *M);
+
 /* Kinv (lower triangle, ld) <- (L L^T)^-1, using `work` (n * n doubles) for L^-1. */
 void trd__chol_inverse(const double *L, size_t ld, size_t n, double *Kinv, size_t ldk, double *work);
 

@@ -1,6 +1,7 @@
 /* control.c -- the loop's tables: creation, growth with the model, infeasible configs, moving averages. */
 #include "control/control.h"
 
+#include <math.h>
 #include <string.h>
 
 void trd__ema_add(trd__ema *e, double x, double alpha)
@@ -35,6 +36,8 @@ trd_status trd__control_init(trd__control *c, const trd__alloc *a, size_t n_ops,
         trd__free(a, c->transitions);
         trd__free(a, c->infeasible);
         trd__free(a, c->infeasible_cap);
+        trd__free(a, c->ooms);
+        trd__free(a, c->ooms_cap);
         trd__free(a, c->shares);
         memset(c, 0, sizeof *c);
     }
@@ -49,11 +52,14 @@ void trd__control_free(trd__control *c)
     for (size_t i = 0; i < c->n_ops; i++) {
         free_transition(c->alloc, &c->transitions[i]);
         trd__free(c->alloc, c->infeasible[i]);
+        trd__free(c->alloc, c->ooms[i]);
     }
     trd__free(c->alloc, c->learned);
     trd__free(c->alloc, c->transitions);
     trd__free(c->alloc, c->infeasible);
     trd__free(c->alloc, c->infeasible_cap);
+    trd__free(c->alloc, c->ooms);
+    trd__free(c->alloc, c->ooms_cap);
     trd__free(c->alloc, c->shares);
     memset(c, 0, sizeof *c);
 }
@@ -81,7 +87,9 @@ trd_status trd__control_extend(trd__control *c, size_t n_ops, size_t n_edges)
         if (grow_table(c->alloc, (void **)&c->learned, c->n_ops, n_ops, sizeof *c->learned) != 0 ||
             grow_table(c->alloc, (void **)&c->transitions, c->n_ops, n_ops, sizeof *c->transitions) != 0 ||
             grow_table(c->alloc, (void **)&c->infeasible, c->n_ops, n_ops, sizeof *c->infeasible) != 0 ||
-            grow_table(c->alloc, (void **)&c->infeasible_cap, c->n_ops, n_ops, sizeof *c->infeasible_cap) != 0)
+            grow_table(c->alloc, (void **)&c->infeasible_cap, c->n_ops, n_ops, sizeof *c->infeasible_cap) != 0 ||
+            grow_table(c->alloc, (void **)&c->ooms, c->n_ops, n_ops, sizeof *c->ooms) != 0 ||
+            grow_table(c->alloc, (void **)&c->ooms_cap, c->n_ops, n_ops, sizeof *c->ooms_cap) != 0)
             return TRD_E_NOMEM;
         for (size_t i = c->n_ops; i < n_ops; i++)
             c->transitions[i].regime = TRD__NO_REGIME;
@@ -113,6 +121,39 @@ int trd__control_mark_infeasible(trd__control *c, uint32_t op, uint32_t config)
     }
     c->infeasible[op][config / 8] |= (unsigned char)(1u << (config % 8));
     return 0;
+}
+
+double trd__control_count_oom(trd__control *c, uint32_t op, uint32_t config, uint64_t now_ns, uint64_t horizon_ns)
+{
+    if (op >= c->n_ops)
+        return -1;
+    if ((size_t)config >= c->ooms_cap[op]) {
+        size_t cap = (size_t)config < 8 ? 16 : 2 * ((size_t)config + 1);
+        trd__oom_count *o = trd__realloc(c->alloc, c->ooms[op], cap * sizeof *o);
+        if (!o)
+            return -1;
+        memset(o + c->ooms_cap[op], 0, (cap - c->ooms_cap[op]) * sizeof *o);
+        c->ooms[op] = o;
+        c->ooms_cap[op] = cap;
+    }
+    trd__oom_count *o = &c->ooms[op][config];
+    double tau = horizon_ns > 0 ? (double)horizon_ns : 1;
+    if (now_ns >= o->at_ns) {
+        o->weight = o->weight * exp(-(double)(now_ns - o->at_ns) / tau) + 1;
+        o->at_ns = now_ns;
+    } else { /* reported late: it counts at its own age */
+        o->weight += exp(-(double)(o->at_ns - now_ns) / tau);
+    }
+    return o->weight;
+}
+
+double trd__control_ooms(const trd__control *c, uint32_t op, uint32_t config, uint64_t now_ns, uint64_t horizon_ns)
+{
+    if (op >= c->n_ops || (size_t)config >= c->ooms_cap[op])
+        return 0;
+    const trd__oom_count *o = &c->ooms[op][config];
+    double age = now_ns > o->at_ns ? (double)(now_ns - o->at_ns) : 0;
+    return o->weight * exp(-age / (horizon_ns > 0 ? (double)horizon_ns : 1));
 }
 
 int trd__control_start_transition(trd__control *c, const trd__model *m, uint32_t op, uint32_t target,

@@ -79,6 +79,12 @@ enum {
     TRD__EARLY_OUTCOME = 16u
 };
 
+/* Out-of-memory crashes of one (operator, config), each weighted exp(-age / horizon) as of at_ns. */
+typedef struct trd__oom_count {
+    double weight;
+    uint64_t at_ns;
+} trd__oom_count;
+
 typedef struct trd__control {
     const trd__alloc *alloc;
     size_t n_ops, n_edges;
@@ -87,6 +93,8 @@ typedef struct trd__control {
     trd__transition *transitions; /* n_ops */
     unsigned char **infeasible;   /* n_ops bitmaps over configs (grown on demand): configs that ran out of memory */
     size_t *infeasible_cap;       /* n_ops: bytes in each bitmap */
+    trd__oom_count **ooms;        /* n_ops arrays over configs (grown on demand): recent OOMs */
+    size_t *ooms_cap;             /* n_ops: entries in each */
     trd__pending_up ups[TRD__PENDING_UPS];
     size_t n_ups, ups_next;
     int have_outstanding;
@@ -110,6 +118,11 @@ trd_status trd__control_extend(trd__control *c, size_t n_ops, size_t n_edges);
 int trd__control_infeasible(const trd__control *c, uint32_t op, uint32_t config);
 /* Marks it.  -1 on allocation failure (nothing changed). */
 int trd__control_mark_infeasible(trd__control *c, uint32_t op, uint32_t config);
+/* Counts an OOM of (op, config) at now_ns and returns the decayed count including it (horizon_ns: the time
+ * constant), or -1 on allocation failure (nothing changed). */
+double trd__control_count_oom(trd__control *c, uint32_t op, uint32_t config, uint64_t now_ns, uint64_t horizon_ns);
+/* The decayed count of (op, config)'s OOMs at now_ns (0 if none). */
+double trd__control_ooms(const trd__control *c, uint32_t op, uint32_t config, uint64_t now_ns, uint64_t horizon_ns);
 
 /* Forgets the outstanding plan (its events are dropped). */
 void trd__control_drop_outstanding(trd__control *c);

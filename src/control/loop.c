@@ -6,6 +6,7 @@
 #include "control/loop.h"
 #include "control/tune.h"
 #include "ctx_internal.h"
+#include "schedule/sched.h"
 
 static double alpha_of(const trd_ctx *ctx) { return trd__ctx_param(ctx, TRD__PI_LEARN_ALPHA); }
 
@@ -42,6 +43,39 @@ void trd__loop_end_transition(trd_ctx *ctx, uint32_t op, const char *why)
     trd__tune_transition_ended(ctx, op, 0);
 }
 
+void trd__loop_timings(const trd_ctx *ctx, uint32_t op, double *start_s, double *stop_s, double *cold_s)
+{
+    const trd__learned *l = &ctx->control.learned[op];
+    trd__sched_hint h = {l->start_s.n ? l->start_s.value : -1, l->stop_s.n ? l->stop_s.value : -1,
+                         l->cold_s.n ? l->cold_s.value : -1, -1, -1, -1};
+    trd__sched_timings(&ctx->model->ops[op], &h, start_s, stop_s, cold_s);
+}
+
+double trd__loop_survival(trd_ctx *ctx, uint32_t op, uint32_t config, uint64_t now_ns)
+{
+    uint64_t tau = (uint64_t)trd__ctx_param(ctx, TRD__PI_OOM_HORIZON_MS) * 1000000u;
+    double ooms = trd__control_ooms(&ctx->control, op, config, now_ns, tau);
+    if (!(ooms > 0))
+        return 1;
+    double start, stop, cold;
+    trd__loop_timings(ctx, op, &start, &stop, &cold);
+    double production = trd__observe_production(&ctx->observe, op, config, now_ns, tau);
+    double lost = ooms * (start + cold);
+    return production > 0 ? production / (production + lost) : 0;
+}
+
+/* Whether an OOM makes its config infeasible: its crashes cost more than TRD_P_OOM_TOLERANCE of its recent
+ * instance time.  Buffered samples are folded first when memory allows, so that production time is up to date
+ * (without, the judgement errs towards infeasible). */
+static int oom_structural(trd_ctx *ctx, const trd_event *e)
+{
+    double tolerance = trd__ctx_param(ctx, TRD__PI_OOM_TOLERANCE);
+    if (tolerance <= 0)
+        return 1;
+    (void)trd__ctx_fold(ctx);
+    return 1 - trd__loop_survival(ctx, e->op, e->config, e->time_ns) > tolerance;
+}
+
 trd_status trd__loop_event(trd_ctx *ctx, const trd_event *e)
 {
     trd__control *c = &ctx->control;
@@ -49,6 +83,12 @@ trd_status trd__loop_event(trd_ctx *ctx, const trd_event *e)
     trd_status st = trd__event_check(ctx->model, e, &d);
     if (st != TRD_OK)
         return trd__ctx_failed(ctx, "control", st, &d);
+    double ooms = 0;
+    if (e->kind == TRD_EVENT_OOM) {
+        uint64_t tau = (uint64_t)trd__ctx_param(ctx, TRD__PI_OOM_HORIZON_MS) * 1000000u;
+        if ((ooms = trd__control_count_oom(c, e->op, e->config, e->time_ns, tau)) < 0)
+            return trd__ctx_fail(ctx, "control", TRD_E_NOMEM, "event OOM: out of memory counting it");
+    }
     int instance_kind = e->kind == TRD_EVENT_INSTANCE_UP || e->kind == TRD_EVENT_INSTANCE_DOWN ||
                         e->kind == TRD_EVENT_CONFIG_APPLIED;
     int deferred = instance_kind && e->plan_id != 0 && c->have_outstanding && e->plan_id == c->out.id;
@@ -66,14 +106,23 @@ trd_status trd__loop_event(trd_ctx *ctx, const trd_event *e)
     }
     /* Events of a plan that is no longer outstanding were accounted for by its outcome: learned from only. */
     trd__event_learn(c, ctx->model, e, alpha_of(ctx));
-    if (e->kind == TRD_EVENT_OOM) {
-        if (!trd__control_infeasible(c, e->op, e->config) && trd__control_mark_infeasible(c, e->op, e->config) != 0)
-            trd__logf(&ctx->log, TRD_LOG_WARN, "control", "out of memory recording that config %u of '%s' is "
-                      "infeasible", e->config, ctx->model->ops[e->op].name);
-        c->early |= TRD__EARLY_OOM;
-        trd__transition *t = &c->transitions[e->op];
-        if (t->active && t->target == e->config)
-            trd__loop_end_transition(ctx, e->op, "its config ran out of memory");
+    if (e->kind == TRD_EVENT_OOM && !trd__control_infeasible(c, e->op, e->config)) {
+        const char *name = ctx->model->ops[e->op].name;
+        if (!oom_structural(ctx, e)) {
+            trd__logf(&ctx->log, TRD_LOG_INFO, "control", "'%s': config %u ran out of memory, a rare crash for it "
+                      "(%.3g recent OOMs): still feasible", name, e->config, ooms);
+        } else {
+            if (trd__control_mark_infeasible(c, e->op, e->config) != 0)
+                trd__logf(&ctx->log, TRD_LOG_WARN, "control", "out of memory recording that config %u of '%s' is "
+                          "infeasible", e->config, name);
+            else
+                trd__logf(&ctx->log, TRD_LOG_INFO, "control", "'%s': config %u ran out of memory: infeasible", name,
+                          e->config);
+            c->early |= TRD__EARLY_OOM;
+            trd__transition *t = &c->transitions[e->op];
+            if (t->active && t->target == e->config)
+                trd__loop_end_transition(ctx, e->op, "its config ran out of memory");
+        }
     }
     if (e->kind == TRD_EVENT_PROBE_FINISHED)
         c->early |= TRD__EARLY_PROBE;

@@ -29,20 +29,6 @@ static void reason(trd__control *c, const char *fmt, ...)
 
 /* ---- what the MILP is given ---- */
 
-static trd__sched_params sched_params(const trd_ctx *ctx, const trd__sched_hint *hints, const double *shares)
-{
-    trd__sched_params p;
-    p.time_limit_ms = trd__ctx_param(ctx, TRD__PI_SOLVER_TIME_LIMIT_MS);
-    p.mip_gap = trd__ctx_param(ctx, TRD__PI_SOLVER_MIP_GAP);
-    p.max_cols = (size_t)trd__ctx_param(ctx, TRD__PI_SOLVER_MAX_COLUMNS);
-    p.interval_s = trd__ctx_param(ctx, TRD__PI_SCHED_INTERVAL_MS) / 1000;
-    p.rolling_fraction = trd__ctx_param(ctx, TRD__PI_ROLLING_MAX_FRACTION);
-    p.formulation = (int)trd__ctx_param(ctx, TRD__PI_SCHED_FORMULATION);
-    p.hints = hints;
-    p.edge_shares = shares;
-    return p;
-}
-
 static double ema_or_unknown(const trd__ema *e) { return e->n ? e->value : -1; }
 
 static void fill_hints(const trd__control *c, const trd__learned *learned, size_t n_ops, trd__sched_hint *h)
@@ -162,7 +148,8 @@ static int measured(int source, uint32_t points)
 /* One trd_rate per operator from the observe layer (current config) and the transitions (candidate); the
  * rates are remembered in `learned` (the step's copy) as the fallback for later steps.  Returns the number of
  * operators without any rate; their names go into `missing`. */
-static size_t gather_rates(trd_ctx *ctx, trd__learned *learned, trd_rate *rates, char *missing, size_t cap)
+static size_t gather_rates(trd_ctx *ctx, uint64_t now_ns, trd__learned *learned, trd_rate *rates, char *missing,
+                           size_t cap)
 {
     const trd__model *m = ctx->model;
     const trd__control *c = &ctx->control;
@@ -187,12 +174,21 @@ static size_t gather_rates(trd_ctx *ctx, trd__learned *learned, trd_rate *rates,
                 continue;
             }
         }
+        /* A rate known only as a lower bound (what an operator that never had a backlog did) is planned with
+         * headroom: with the bound itself, every extra instance would lower the next bound (each sees a smaller
+         * share of the load) and the operator would take ever more instances; with headroom it is saturated
+         * within a few plans, and then measured. */
+        if (src == TRD__SRC_LOWER_BOUND)
+            mean *= trd__ctx_param(ctx, TRD__PI_LOWER_BOUND_HEADROOM);
         l->last_rate = mean;
         l->last_rate_config = cur;
-        /* A config that runs out of memory produces next to nothing, whatever it measured before (the observe
-         * layer keeps no-progress windows out of its estimates): the MILP must see that to move away. */
-        if (trd__control_infeasible(c, op, cur))
-            mean *= 1e-3;
+        /* Time lost to out-of-memory restarts produces nothing, whatever the windows in between measured (the
+         * observe layer keeps no-progress windows out of its estimates): a config counts for its productive
+         * share -- and for next to nothing while an urgent transition takes the operator away from a config
+         * that crashes, so that the MILP restarts every instance it can.  (Without a way out, next to nothing
+         * would only starve the plan around it.) */
+        int leaving = t->active && t->urgent && t->target != cur && trd__control_infeasible(c, op, cur);
+        mean *= leaving ? 1e-3 : fmax(1e-3, trd__loop_survival(ctx, op, cur, now_ns));
         double per_device = instances_per_device(m, op);
         trd_rate *r = &rates[op];
         memset(r, 0, sizeof *r);
@@ -288,38 +284,52 @@ static void ws_free(const trd__alloc *a, step_ws *w)
     trd__free(a, w->actions_copy);
 }
 
-/* The step's decision: keep the plan or withhold it, with the reason's first sentence. */
-static int worth_issuing(trd_ctx *ctx, const trd__sched_input *in, const trd_plan *plan, double live,
-                         size_t n_probes, char *note, size_t cap)
+/* Whether the MILP's own changes are worth making: they continue a config transition, restore an operator
+ * below its minimum instances, or gain at least TRD_P_MIN_GAIN (*gain receives the predicted gain). */
+static int changes_worth(const trd_ctx *ctx, const trd__sched_input *in, const trd_plan *plan, double live,
+                         double *gain)
 {
     int reconfigures = 0, restores = 0;
     for (size_t k = 0; k < plan->n_actions; k++)
         reconfigures |= plan->actions[k].kind == TRD_ACTION_RECONFIGURE;
     for (size_t i = 0; i < in->n_ops; i++)
         restores |= in->ops[i].n_now < in->ops[i].min_inst;
-    double min_gain = trd__ctx_param(ctx, TRD__PI_MIN_GAIN);
-    double gain = live > 0 ? plan->throughput / live - 1 : INFINITY;
+    *gain = live > 0 ? plan->throughput / live - 1 : INFINITY;
+    return plan->n_actions > 0 && (reconfigures || restores || *gain >= trd__ctx_param(ctx, TRD__PI_MIN_GAIN));
+}
+
+/* The step's decision: keep the plan or withhold it, with the reason's first sentence.  `changes`: the plan
+ * makes changes of its own that are worth making (changes_worth); otherwise it has none left. */
+static int worth_issuing(trd_ctx *ctx, const trd__sched_input *in, const trd_plan *plan, int changes, double gain,
+                         size_t n_probes, char *note, size_t cap)
+{
+    int restores = 0, reconfigures = 0;
+    for (size_t k = 0; k < plan->n_actions; k++)
+        reconfigures |= plan->actions[k].kind == TRD_ACTION_RECONFIGURE;
+    for (size_t i = 0; i < in->n_ops; i++)
+        restores |= in->ops[i].n_now < in->ops[i].min_inst;
     char g[TRD__NUM_CAP], mg[TRD__NUM_CAP];
     trd__fmt_sig3(g, 100 * gain);
-    trd__fmt_sig3(mg, 100 * min_gain);
-    if (plan->n_actions == 0 && n_probes == 0) {
-        snprintf(note, cap, "no plan: the live deployment is already the best one");
-        return 0;
-    }
-    if (reconfigures || restores || n_probes > 0 || gain >= min_gain) {
+    trd__fmt_sig3(mg, 100 * trd__ctx_param(ctx, TRD__PI_MIN_GAIN));
+    if (changes) {
         if (restores)
             snprintf(note, cap, "plan: an operator is below its minimum instances");
         else if (reconfigures)
             snprintf(note, cap, "plan: a config transition continues");
-        else if (plan->n_actions == 0)
-            snprintf(note, cap, "plan: probes only");
         else if (isfinite(gain))
             snprintf(note, cap, "plan: predicted gain %s%%", g);
         else
             snprintf(note, cap, "plan: nothing runs yet");
         return 1;
     }
-    snprintf(note, cap, "no plan: predicted gain %s%% is below min_gain %s%%", g, mg);
+    if (n_probes > 0) {
+        snprintf(note, cap, "plan: probes only");
+        return 1;
+    }
+    if (plan->n_actions == 0 && !(gain > 0))
+        snprintf(note, cap, "no plan: the live deployment is already the best one");
+    else
+        snprintf(note, cap, "no plan: predicted gain %s%% is below min_gain %s%%", g, mg);
     return 0;
 }
 
@@ -379,7 +389,7 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
     trd_status st;
     learn_flows(ctx, w.learned, w.share_emas);
     char missing[256];
-    size_t n_missing = gather_rates(ctx, w.learned, w.rates, missing, sizeof missing);
+    size_t n_missing = gather_rates(ctx, now_ns, w.learned, w.rates, missing, sizeof missing);
     if (n_missing > 0) {
         /* Not a step: the next poll tries again, since estimates appear as windows close. */
         reason(c, "no plan: waiting for throughput estimates of %zu operator(s) (%s%s)", n_missing, missing,
@@ -390,7 +400,7 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
     fill_hints(c, w.learned, n_ops, w.hints);
     for (size_t e = 0; e < m->n_edges; e++)
         w.shares[e] = ema_or_unknown(&w.share_emas[e]);
-    trd__sched_params params = sched_params(ctx, w.hints, w.shares);
+    trd__sched_params params = trd__ctx_sched_params(ctx, w.hints, w.shares);
     trd__sched_input in;
     trd__sched_solution sol;
     trd__diag d;
@@ -425,6 +435,18 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
         return trd__ctx_failed(ctx, "control", st, &d);
     }
 
+    /* Changes below the churn threshold are not made -- not even alongside probes, which would otherwise carry
+     * them out: a plan for probes alone keeps the live deployment. */
+    double live = live_throughput(&in), gain;
+    int changes = changes_worth(ctx, &in, plan, live, &gain);
+    if (!changes && n_reqs > 0 && plan->n_actions > 0 && trd__plan_keep(plan, m, live) != 0) {
+        trd__plan_free(plan);
+        trd__sched_solution_free(&sol, a);
+        trd__sched_input_free(&in);
+        ws_free(a, &w);
+        return trd__ctx_fail(ctx, "control", TRD_E_NOMEM, "poll: out of memory finishing the plan");
+    }
+
     /* Probes go on machines the plan keeps an instance of the probed operator on.  A probed config gets its
      * id now -- the one it has, or the next free one, which it will get when it is registered below, past the
      * point of no return (room for it is reserved first, so registering cannot fail). */
@@ -450,9 +472,8 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
         w.probes[n_probes++] = (trd_action){TRD_ACTION_PROBE, op, node, member, id, w.reqs[k].from_config, 1, 3};
     }
     trd__lock_release(&ctx->lock);
-    double live = live_throughput(&in);
     char note[256];
-    int issue = worth_issuing(ctx, &in, plan, live, n_probes, note, sizeof note);
+    int issue = worth_issuing(ctx, &in, plan, changes, gain, n_probes, note, sizeof note);
     if (!reserved || (issue && (trd__plan_amend(plan, w.probes, n_probes, note) != 0 ||
                   !(w.targets_copy = trd__calloc(a, plan->n_targets ? plan->n_targets : 1, sizeof(trd_target))) ||
                   !(w.actions_copy = trd__calloc(a, plan->n_actions ? plan->n_actions : 1, sizeof(trd_action)))))) {

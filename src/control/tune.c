@@ -278,14 +278,18 @@ static int measured(trd_ctx *ctx, uint32_t op, uint32_t config, double *rate, do
     int src = trd__observe_estimate(&ctx->observe, op, config, NULL, rate, &sd, &noise, &points);
     trd__observe_peak(&ctx->observe, op, config, &dev, &host);
     *peak = ctx->tune.ops[op].device ? dev : host;
-    return src != TRD__SRC_NONE && *rate > 0;
+    /* A lower bound is what arrived, not what the config can do: no measure of it (an operator starved of
+     * input serves every config at the same rate). */
+    return src != TRD__SRC_NONE && src != TRD__SRC_LOWER_BOUND && *rate > 0;
 }
 
 /* The peak a report carries: what was measured, but never 0 (a host that measures no memory still has
  * instances that use some; the optimiser models memory in logs). */
 static double report_peak(double peak) { return peak > 1048576 ? peak : 1048576; }
 
-static void conclude_probe(trd_ctx *ctx, uint32_t op)
+static void keep_running_config(trd_ctx *ctx, uint32_t op, uint32_t regime, uint64_t now_ns);
+
+static void conclude_probe(trd_ctx *ctx, uint32_t op, uint64_t now_ns)
 {
     trd__tune_op *t = &ctx->tune.ops[op];
     trd__tune_bo *b = t->tuning == TRD__REGIME_NONE ? NULL : find_bo(t, t->tuning);
@@ -312,10 +316,8 @@ static void conclude_probe(trd_ctx *ctx, uint32_t op)
     /* The probe's windows never reached the observe layer (the instance stalled, or its samples were lost):
      * ask again, twice at most, then give the regime up. */
     if (++t->probe_failures >= 3) {
-        trd__logf(&ctx->log, TRD_LOG_WARN, "adapt", "'%s': three probes measured nothing; tuning of regime %u "
-                  "abandoned", name, t->tuning);
-        trd__regimes_abandon(&ctx->tune.regimes, op, t->tuning);
-        t->tuning = TRD__REGIME_NONE;
+        trd__logf(&ctx->log, TRD_LOG_WARN, "adapt", "'%s': three probes measured nothing", name);
+        keep_running_config(ctx, op, t->tuning, now_ns);
     }
 }
 
@@ -336,12 +338,13 @@ static uint32_t register_config(trd_ctx *ctx, uint32_t op, const double *cfg)
     return st == TRD_OK ? id : TRD_NO_CONFIG;
 }
 
-/* The per-instance rate the operator achieves now with the config most of its instances run. */
-static double current_rate(trd_ctx *ctx, uint32_t op, uint32_t *config)
+/* The per-instance rate the operator achieves now with the config most of its instances run, less the time its
+ * out-of-memory restarts cost. */
+static double current_rate(trd_ctx *ctx, uint32_t op, uint32_t *config, uint64_t now_ns)
 {
     *config = trd__live_main_config(ctx->model, op, trd__observe_current_config(&ctx->observe, op));
     double rate, peak;
-    return measured(ctx, op, *config, &rate, &peak) ? rate : 0;
+    return measured(ctx, op, *config, &rate, &peak) ? rate * trd__loop_survival(ctx, op, *config, now_ns) : 0;
 }
 
 /* Moves op to `config` if that is worth it and nothing else is moving it. */
@@ -350,7 +353,7 @@ static void maybe_transition(trd_ctx *ctx, uint32_t op, uint32_t config, double 
 {
     trd__control *c = &ctx->control;
     uint32_t current;
-    double now_rate = current_rate(ctx, op, &current);
+    double now_rate = current_rate(ctx, op, &current, now_ns);
     double gain = trd__ctx_param(ctx, TRD__PI_TRANSITION_MIN_GAIN);
     const char *name = ctx->model->ops[op].name;
     if (c->transitions[op].active || config == current || trd__control_infeasible(c, op, config))
@@ -365,6 +368,21 @@ static void maybe_transition(trd_ctx *ctx, uint32_t op, uint32_t config, double 
                   "predicted, now %.4g)", name, config, predicted, now_rate);
 }
 
+/* Tuning of `regime` ended without a recommendation (nothing safe was measured, or the probes measured
+ * nothing): the regime keeps the config the operator runs, as if tuned to it.  Abandoning it instead would
+ * let the next trigger, a minute later, start over with the same probes; a drift of its workload still
+ * re-tunes it. */
+static void keep_running_config(trd_ctx *ctx, uint32_t op, uint32_t regime, uint64_t now_ns)
+{
+    trd__tune_op *t = &ctx->tune.ops[op];
+    uint32_t config;
+    double rate = current_rate(ctx, op, &config, now_ns);
+    t->tuning = TRD__REGIME_NONE;
+    trd__regimes_set_tuned(&ctx->tune.regimes, op, regime, config, rate > 0 ? rate : 0);
+    trd__logf(&ctx->log, TRD_LOG_INFO, "adapt", "'%s': tuning of regime %u found nothing better: it keeps config %u",
+              ctx->model->ops[op].name, regime, config);
+}
+
 static void finish_tuning(trd_ctx *ctx, uint32_t op, trd__tune_bo *b, uint64_t now_ns)
 {
     trd__tune_op *t = &ctx->tune.ops[op];
@@ -372,7 +390,7 @@ static void finish_tuning(trd_ctx *ctx, uint32_t op, trd__tune_bo *b, uint64_t n
     uint32_t regime = t->tuning;
     t->tuning = TRD__REGIME_NONE;
     if (trd__bo_recommend(&b->bo, cfg, &predicted, &pof) != TRD_OK) {
-        trd__regimes_abandon(&ctx->tune.regimes, op, regime);
+        keep_running_config(ctx, op, regime, now_ns);
         return;
     }
     uint32_t config = register_config(ctx, op, cfg);
@@ -409,7 +427,7 @@ static int next_probe(trd_ctx *ctx, uint32_t op, trd__tune_bo *b, trd__probe_req
             return 0;
         }
         uint32_t current;
-        current_rate(ctx, op, &current);
+        current_rate(ctx, op, &current, now_ns);
         uint32_t id = trd__tune_config_id(o, cfg);
         double rate, peak;
         if (id != TRD_NO_CONFIG && trd__live_instances_on(ctx->model, op, id) > 0) {
@@ -435,27 +453,46 @@ static int next_probe(trd_ctx *ctx, uint32_t op, trd__tune_bo *b, trd__probe_req
     return 0;
 }
 
+/* How long after its plan was applied a probe of op has been measured: the instance's restart onto the probed
+ * config, the probe's duration, and its last window closed (the window and its grace), plus the slack of
+ * TRD_P_PROBE_TIMEOUT_MS. */
+static uint64_t probe_needs_ns(const trd_ctx *ctx, uint32_t op)
+{
+    double start, stop, cold;
+    trd__loop_timings(ctx, op, &start, &stop, &cold);
+    double ms = (stop + start + cold) * 1000 + trd__ctx_param(ctx, TRD__PI_PROBE_DURATION_MS) +
+                trd__ctx_param(ctx, TRD__PI_OBSERVE_WINDOW_MS) + trd__ctx_param(ctx, TRD__PI_OBSERVE_GRACE_MS) +
+                trd__ctx_param(ctx, TRD__PI_PROBE_TIMEOUT_MS);
+    return (uint64_t)(ms * 1e6);
+}
+
 void trd__tune_step(trd_ctx *ctx, uint64_t now_ns, trd__probe_req *reqs, size_t *n_reqs)
 {
     trd__tune *tu = &ctx->tune;
     trd__control *c = &ctx->control;
-    uint64_t timeout = (uint64_t)trd__ctx_param(ctx, TRD__PI_PROBE_TIMEOUT_MS) * 1000000u;
     *n_reqs = 0;
     for (uint32_t op = 0; op < tu->n_ops && op < ctx->model->n_ops; op++) {
         trd__tune_op *t = &tu->ops[op];
         if (t->probe == TRD__PROBE_ASKED) /* asked for last time but not put into a plan */
             t->probe = TRD__PROBE_NONE;
+        uint64_t needs = probe_needs_ns(ctx, op);
         if (t->probe == TRD__PROBE_RUNNING && now_ns >= t->probe_started_ns &&
-            now_ns - t->probe_started_ns >= timeout) {
-            trd__logf(&ctx->log, TRD_LOG_WARN, "adapt", "'%s': no PROBE_FINISHED for config %u after %llu ms; its "
-                      "samples decide", ctx->model->ops[op].name, t->probe_config,
-                      (unsigned long long)(timeout / 1000000u));
+            now_ns - t->probe_started_ns >= needs) {
+            trd__logf(&ctx->log, TRD_LOG_INFO, "adapt", "'%s': probe of config %u measured (%llu ms since its "
+                      "plan); its samples decide", ctx->model->ops[op].name, t->probe_config,
+                      (unsigned long long)(needs / 1000000u));
             t->probe = TRD__PROBE_FINISHED;
         }
         if (t->probe == TRD__PROBE_FINISHED)
-            conclude_probe(ctx, op);
+            conclude_probe(ctx, op, now_ns);
         if (!t->tunable)
             continue;
+        if (trd__ctx_param(ctx, TRD__PI_ADAPT_ENABLE) == 0) {
+            /* Tuning off (the ablation): the configs stay, except that one which crashes is left for the
+             * default (below). */
+            t->pending = TRD__REGIME_NONE;
+            t->tuning = TRD__REGIME_NONE;
+        }
         int busy = c->transitions[op].active || t->probe != TRD__PROBE_NONE;
         if (t->tuning == TRD__REGIME_NONE && t->pending != TRD__REGIME_NONE && !busy) {
             uint32_t regime = t->pending;
@@ -465,7 +502,7 @@ void trd__tune_step(trd_ctx *ctx, uint64_t now_ns, trd__probe_req *reqs, size_t 
         /* The config most instances run ran out of memory (the workload grew): fall back to the default
          * config at once, rather than crash until the new regime is tuned -- unless it failed too. */
         uint32_t main_config;
-        double main_rate = current_rate(ctx, op, &main_config);
+        double main_rate = current_rate(ctx, op, &main_config, now_ns);
         if (!c->transitions[op].active && trd__control_infeasible(c, op, main_config) &&
             !trd__control_infeasible(c, op, 0) && main_config != 0) {
             double rate, peak;
@@ -489,6 +526,11 @@ void trd__tune_step(trd_ctx *ctx, uint64_t now_ns, trd__probe_req *reqs, size_t 
             t->tuning = TRD__REGIME_NONE;
             continue;
         }
+        /* A probe measures a config only where the operator's windows measure capacity: an asynchronous
+         * operator starved of input serves every config at the rate its input arrives.  (The MILP plans such
+         * an operator with headroom, which soon gives it a backlog.) */
+        if (!trd__observe_capacity_now(&ctx->observe, op))
+            continue;
         if (next_probe(ctx, op, b, &reqs[*n_reqs], now_ns))
             (*n_reqs)++;
     }
@@ -534,10 +576,11 @@ void trd__tune_event(trd_ctx *ctx, const trd_event *e)
             t->probe = TRD__PROBE_FINISHED;
             return;
         }
-        /* Production ran out of memory: the optimiser of the regime being tuned learns it too. */
+        /* Production ran out of memory, and not just once in a while (the loop marked the config): the
+         * optimiser of the regime being tuned learns it too. */
         trd__tune_bo *b = t->tuning == TRD__REGIME_NONE ? NULL : find_bo(t, t->tuning);
         const trd__operator *o = &ctx->model->ops[e->op];
-        if (b && e->config < o->n_configs)
+        if (b && e->config < o->n_configs && trd__control_infeasible(&ctx->control, e->op, e->config))
             trd__bo_report_oom(&b->bo, &o->configs[e->config * o->n_knobs]);
     } else if (e->kind == TRD_EVENT_PROBE_FINISHED && probe_live && e->config == t->probe_config) {
         t->probe_peak = e->peak_bytes;

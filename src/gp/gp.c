@@ -234,24 +234,13 @@ int trd__gp_loo_z(const trd__gp *gp, double *z, double *work)
     if (!gp->factored)
         return -1;
     size_t n = gp->n;
-    /* diag(K^-1)_i = sum_k (L^-1)_ki^2: accumulate the rows of M = L^-1 as trd__chol_inverse builds them. */
+    /* diag(K^-1)_i = sum_k (L^-1)_ki^2. */
     double *M = work;
+    trd__chol_invert_lower(gp->L, gp->cap, n, M);
     for (size_t i = 0; i < n; i++)
         z[i] = 0;
     for (size_t i = 0; i < n; i++) {
-        const double *li = gp->L + i * gp->cap;
-        double *mi = M + i * n;
-        memset(mi, 0, (i + 1) * sizeof *mi);
-        for (size_t k = 0; k < i; k++) {
-            const double *mk = M + k * n;
-            double c = li[k];
-            for (size_t j = 0; j <= k; j++)
-                mi[j] += c * mk[j];
-        }
-        double inv = 1.0 / li[i];
-        for (size_t j = 0; j < i; j++)
-            mi[j] *= -inv;
-        mi[i] = inv;
+        const double *mi = M + i * n;
         for (size_t j = 0; j <= i; j++)
             z[j] += mi[j] * mi[j];
     }

@@ -96,6 +96,9 @@ typedef struct trd__gp_fit_opts {
     double grad_tol;        /* stop when the gradient norm falls below this */
     double ftol;            /* ... or when an iteration improves -LML by less than this, relatively */
     unsigned optimiser;     /* TRD__GP_OPT_* */
+    size_t max_points;      /* fit on at most this many points, spread evenly over the stored ones (0: all).
+                               The likelihood costs O(n^3) per evaluation: hyper-parameters drift slowly, and
+                               half the points place them nearly as well at an eighth of the cost */
 } trd__gp_fit_opts;
 
 /* The defaults used by the observe layer. */

@@ -46,6 +46,7 @@ trd__gp_fit_opts trd__gp_fit_defaults(void)
     o.grad_tol = 1e-5;
     o.ftol = 1e7 * 2.220446049250313e-16;
     o.optimiser = TRD__GP_OPT_BOXMIN;
+    o.max_points = 0;
     return o;
 }
 
@@ -140,11 +141,14 @@ static void free_ws(fit_ws *w)
     trd__free(a, w->alpha);
 }
 
-static trd_status init_ws(fit_ws *w, trd__gp *gp, const trd__gp_bounds *b)
+/* Index of the k-th of m points spread evenly over n (m < n): the oldest first, then every n/m-th. */
+static size_t spread(size_t k, size_t m, size_t n) { return k * n / m; }
+
+static trd_status init_ws(fit_ws *w, trd__gp *gp, const trd__gp_bounds *b, size_t max_points)
 {
     memset(w, 0, sizeof *w);
     w->gp = gp;
-    w->n = gp->n;
+    w->n = max_points > 0 && gp->n > max_points ? max_points : gp->n;
     w->d = gp->dim;
     w->p = gp->dim + 2;
     w->npairs = gp->n * (gp->n - 1) / 2;
@@ -171,17 +175,21 @@ static trd_status init_ws(fit_ws *w, trd__gp *gp, const trd__gp_bounds *b)
         return TRD_E_NOMEM;
     }
     size_t p = 0;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++, p++)
+    for (size_t i = 0; i < n; i++) {
+        const double *xi = gp->X + (n < gp->n ? spread(i, n, gp->n) : i) * w->d;
+        for (size_t j = 0; j < i; j++, p++) {
+            const double *xj = gp->X + (n < gp->n ? spread(j, n, gp->n) : j) * w->d;
             for (size_t k = 0; k < w->d; k++) {
-                double t = gp->X[i * w->d + k] - gp->X[j * w->d + k];
+                double t = xi[k] - xj[k];
                 w->D[p * w->d + k] = t * t;
             }
-    /* Normalised outputs, as trd__gp_refactor computes them. */
+        }
+    }
+    /* Normalised outputs, as trd__gp_refactor computes them (over all points: a subset fits the same scale). */
     double mean, sd;
     trd__gp_normalisation(gp, &mean, &sd);
     for (size_t i = 0; i < n; i++)
-        w->yn[i] = (gp->y[i] - mean) / sd;
+        w->yn[i] = (gp->y[n < gp->n ? spread(i, n, gp->n) : i] - mean) / sd;
     return TRD_OK;
 }
 
@@ -338,7 +346,7 @@ trd_status trd__gp_fit(trd__gp *gp, const trd__gp_fit_opts *o, trd__rng *rng)
     if (gp->n < 1)
         return TRD_E_INVALID_ARG;
     fit_ws w;
-    trd_status st = init_ws(&w, gp, &o->bounds);
+    trd_status st = init_ws(&w, gp, &o->bounds, o->max_points);
     if (st != TRD_OK)
         return st;
     gsl_multimin_fdfminimizer *s = NULL;
@@ -386,7 +394,7 @@ trd_status trd__gp_lml_gradient(trd__gp *gp, double *lml, double *grad)
         return TRD_E_INVALID_ARG;
     trd__gp_bounds unused = trd__gp_fit_defaults().bounds;
     fit_ws w;
-    trd_status st = init_ws(&w, gp, &unused);
+    trd_status st = init_ws(&w, gp, &unused, 0);
     if (st != TRD_OK)
         return st;
     double logtheta[MAX_PARAMS];

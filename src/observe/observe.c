@@ -88,6 +88,7 @@ static void fit_hyper(trd__observe *obs, const trd__observe_params *p, trd__esti
         o.grad_tol = 0.05;
         o.ftol = 1e-4;
         o.max_iter = 30;
+        o.max_points = 48;
     }
     if (trd__gp_fit(&e->gp, &o, &obs->rng) == TRD_OK)
         obs->ops[e->op].stats.gp_fits++;
@@ -264,8 +265,23 @@ static void ema(double *value, double *dev, uint64_t *count, double x, double al
     *value = (1 - alpha) * *value + alpha * x;
 }
 
+/* The window's instance time joins the decayed production time (windows close in order of their start, so a
+ * later end is the common case; an earlier one is added at its own age). */
+static void add_production(trd__estimator *e, const trd__window *w, uint64_t tau_ns)
+{
+    double tau = tau_ns > 0 ? (double)tau_ns : 1;
+    if (w->end_ns >= e->production_ns) {
+        e->production_s = e->production_s * exp(-(double)(w->end_ns - e->production_ns) / tau) + w->inst_s;
+        e->production_ns = w->end_ns;
+    } else {
+        e->production_s += w->inst_s * exp(-(double)(e->production_ns - w->end_ns) / tau);
+    }
+}
+
+/* op_items_in: what the whole operator (every config) took in this window -- the rate its queue trend is
+ * judged against, since the queue is the operator's. */
 static void process_window(trd__observe *obs, const trd__observe_params *p, const trd__model *m,
-                           const trd__window *w, trd__estimator *e)
+                           const trd__window *w, double op_items_in, trd__estimator *e)
 {
     trd__op_state *os = &obs->ops[w->op];
     trd_observe_stats *st = &os->stats;
@@ -282,6 +298,8 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
     os->config = w->config;
     os->n_features = w->n_features;
     os->seen = 1;
+    if (w->end_ns > os->window_ns)
+        os->window_ns = w->end_ns;
     for (uint32_t d = 0; d < w->n_features; d++) {
         os->features[d] = w->feat_w[d] / inst_s;
         xlog[d] = log1p(os->features[d]);
@@ -292,25 +310,37 @@ static void process_window(trd__observe *obs, const trd__observe_params *p, cons
         st->rejected_progress++;
         return;
     }
+    add_production(e, w, p->production_tau_ns);
     ema(&e->raw_ema, &e->raw_dev, &e->raw_n, y, p->ema_alpha);
+    if (w->busy_s > 0)
+        ema(&e->useful_ema, &e->useful_dev, &e->useful_n, w->items_in / w->busy_s, p->ema_alpha);
     const trd__operator *o = &m->ops[w->op];
+    int async = trd__op_get(o, TRD_OP_ASYNC) != 0;
     if (util < p->tau_u) {
         st->rejected_utilisation++;
-        /* Busy fraction of a synchronous operator, device utilisation of an accelerator one: trustworthy, so
-         * rate / utilisation still bounds the capacity.  Not for asynchronous CPU operators. */
-        int trustworthy = trd__op_get(o, TRD_OP_ASYNC) == 0 || trd__op_get(o, TRD_OP_GPUS) > 0;
+        /* The busy fraction of a synchronous operator is trustworthy, so rate / utilisation still bounds the
+         * capacity.  Not an asynchronous one's, CPU or accelerator: one request in flight keeps it busy. */
+        int trustworthy = !async;
         /* Down to 1%: below, y / util amplifies the noise of a few items a hundredfold. */
-        if (p->util_capacity && trustworthy && util >= 0.01)
+        if (p->util_capacity && trustworthy && util >= 0.01) {
             ema(&e->util_ema, &e->util_dev, &e->util_n, y / util, p->ema_alpha);
+            os->capacity_ns = w->end_ns;
+        }
         return;
     }
     double span_s = (double)(w->q_last_ns - w->q_first_ns) / NS_PER_S;
-    double total_rate = span_s > 0 ? w->items_in / span_s : 0;
+    double total_rate = span_s > 0 ? op_items_in / span_s : 0;
     double slope = span_s > 0 ? (w->q_last - w->q_first) / span_s : 0;
-    if ((w->q_last == 0 && w->q_first > 0) || fabs(slope) > p->queue_slope * total_rate) {
+    int starved = async && w->q_last == 0; /* only a backlog shows an asynchronous operator saturated */
+    if ((w->q_last == 0 && w->q_first > 0) || starved || fabs(slope) > p->queue_slope * total_rate) {
         st->rejected_queue++;
         return;
     }
+    /* With a backlog, an asynchronous operator that is idle was held back (downstream queues full): while it
+     * ran, it ran full batches, so its capacity is its rate over the time it ran. */
+    if (async)
+        y /= util;
+    os->capacity_ns = w->end_ns;
     ema(&e->ema, &e->ema_dev, &e->ema_n, y, p->ema_alpha);
 
     /* Stage 2: the model, where it is confident. */
@@ -365,6 +395,11 @@ static int window_before(const trd__window *a, const trd__window *b)
 
 static void close_ready_windows(trd__observe *obs, const trd__observe_params *p, const trd__model *m)
 {
+    /* Windows of one operator and start (one per config) come out one after another; the first of them sums
+     * what the operator took over all of them. */
+    uint32_t group_op = UINT32_MAX;
+    uint64_t group_start = 0;
+    double group_items = 0;
     for (;;) {
         size_t pick = obs->n_open;
         for (size_t i = 0; i < obs->n_open; i++)
@@ -373,10 +408,18 @@ static void close_ready_windows(trd__observe *obs, const trd__observe_params *p,
         if (pick == obs->n_open)
             return;
         trd__window w = obs->open[pick];
+        if (w.op != group_op || w.start_ns != group_start) {
+            group_op = w.op;
+            group_start = w.start_ns;
+            group_items = 0;
+            for (size_t i = 0; i < obs->n_open; i++)
+                if (obs->open[i].op == w.op && obs->open[i].start_ns == w.start_ns)
+                    group_items += obs->open[i].items_in;
+        }
         obs->open[pick] = obs->open[--obs->n_open];
         trd__estimator *e = find_estimator(obs, w.op, w.config);
         if (e) /* always present: trd__observe_add created it before folding the samples */
-            process_window(obs, p, m, &w, e);
+            process_window(obs, p, m, &w, group_items, e);
     }
 }
 
@@ -444,6 +487,7 @@ trd_status trd__observe_add(trd__observe *obs, const trd__observe_params *p, con
                             const trd_sample *a, size_t na, const trd_sample *b, size_t nb)
 {
     size_t n = na + nb;
+    obs->useful_time = p->useful_time;
     /* Reserve everything first (operator states, window slots, estimators), so that folding cannot fail
      * half-way and a TRD_E_NOMEM leaves the module as it was. */
     if (m->n_ops > obs->n_ops) {
@@ -537,6 +581,12 @@ int trd__observe_estimate(trd__observe *obs, uint32_t op, uint32_t config, const
     trd__estimator *e = find_estimator(obs, op, config);
     if (!e)
         return TRD__SRC_NONE;
+    if (obs->useful_time) {
+        *mean = e->useful_ema;
+        *stddev = 1.25 * e->useful_dev;
+        *points = (uint32_t)e->useful_n;
+        return e->useful_n ? TRD__SRC_USEFUL_TIME : TRD__SRC_NONE;
+    }
     if (e->gp_on) {
         const double *raw = features ? features : op < obs->n_ops ? obs->ops[op].features : NULL;
         double xlog[TRD_MAX_FEATURES], x[TRD_MAX_FEATURES], mu, var;
@@ -619,6 +669,21 @@ void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, do
     trd__observe_peek_flow(obs, op, items_in, items_out, bytes_out);
     if (op < obs->n_ops)
         obs->ops[op].flow_in = obs->ops[op].flow_out = obs->ops[op].flow_bytes_out = 0;
+}
+
+int trd__observe_capacity_now(const trd__observe *obs, uint32_t op)
+{
+    return op < obs->n_ops && obs->ops[op].window_ns > 0 && obs->ops[op].capacity_ns == obs->ops[op].window_ns;
+}
+
+double trd__observe_production(const trd__observe *obs, uint32_t op, uint32_t config, uint64_t now_ns,
+                               uint64_t tau_ns)
+{
+    const trd__estimator *e = find_estimator(obs, op, config);
+    if (!e || e->production_s <= 0)
+        return 0;
+    double age = now_ns > e->production_ns ? (double)(now_ns - e->production_ns) : 0;
+    return e->production_s * exp(-age / (tau_ns > 0 ? (double)tau_ns : 1));
 }
 
 int trd__observe_peak(const trd__observe *obs, uint32_t op, uint32_t config, double *device, double *host)

@@ -6,7 +6,11 @@
  * observation: the per-instance rate y = items in / instance-seconds covered, the mean utilisation, the queue
  * trend and the mean workload features.  Then:
  *   stage 1 (signals): no progress, utilisation below tau_u, a queue draining to empty, or a queue trend
- *     |dq/dt| above slope x the operator's rate reject the window;
+ *     |dq/dt| above slope x the operator's rate reject the window; so does, for an asynchronous operator, a
+ *     queue empty at the window's end: such an operator is busy with one request in flight as with a full
+ *     batch, so only a backlog shows it saturated, and a starved window measures its arrivals, not its
+ *     capacity (they would drag a non-bottleneck's estimate down to its load, and the MILP would give it
+ *     instances the bottleneck needs);
  *   EMA (alpha) of the stage-1 survivors: the estimate until n_min windows are accepted;
  *   stage 2 (model): once a GP exists, |y - mu| / sqrt(var + noise) > tau_z rejects the window -- but only
  *     where the GP is confident (latent variance below the noise variance), and a streak of `outlier_streak`
@@ -16,9 +20,8 @@
  *   GP over standardised log1p features: fitted once n_min windows are accepted, refitted every k accepted,
  *     updated incrementally in between; a sliding window of at most N points evicts its oldest point unless
  *     that point alone covers its neighbourhood (radius r in standardised units).
- * Where utilisation is trustworthy (synchronous operators, and accelerator operators' device utilisation),
- * windows rejected for low utilisation still give a low-confidence capacity, rate / utilisation, used only
- * while nothing better exists.
+ * Where utilisation is trustworthy (synchronous operators), windows rejected for low utilisation still give a
+ * low-confidence capacity, rate / utilisation, used only while nothing better exists.
  *
  * The module knows nothing of contexts: the public API (src/api/estimate_api.c) feeds it validated samples
  * and the committed model. */
@@ -41,9 +44,18 @@ typedef struct trd__observe_params {
     unsigned restarts, optimiser;
     trd__kernel kernel;
     int util_capacity;
+    uint64_t production_tau_ns; /* time constant of the decayed production time (trd__observe_production) */
+    int useful_time;   /* estimate items / busy seconds instead (TRD_P_OBSERVE_ESTIMATOR = 1) */
 } trd__observe_params;
 
-enum { TRD__SRC_NONE = 0, TRD__SRC_EMA = 1, TRD__SRC_GP = 2, TRD__SRC_UTILISATION = 3, TRD__SRC_LOWER_BOUND = 4 };
+enum {
+    TRD__SRC_NONE = 0,
+    TRD__SRC_EMA = 1,
+    TRD__SRC_GP = 2,
+    TRD__SRC_UTILISATION = 3,
+    TRD__SRC_LOWER_BOUND = 4,
+    TRD__SRC_USEFUL_TIME = 5
+};
 
 #define TRD__OUTLIER_STREAK_MAX 64
 
@@ -68,6 +80,10 @@ typedef struct trd__estimator {
      * of what it can do -- the last resort, so that an operator that is never busy enough still has a rate. */
     double raw_ema, raw_dev;
     uint64_t raw_n;
+    /* EMA of items / busy seconds of every window that made progress: DS2's useful-time rate, kept for the
+     * estimator switch (TRD_P_OBSERVE_ESTIMATOR) that the ablations compare against. */
+    double useful_ema, useful_dev;
+    uint64_t useful_n;
     /* Accepted points in arrival order: log1p features and rates. */
     double *px, *py;
     size_t np, cap;
@@ -82,6 +98,10 @@ typedef struct trd__estimator {
     double streak_x[TRD__OUTLIER_STREAK_MAX][TRD_MAX_FEATURES], streak_y[TRD__OUTLIER_STREAK_MAX];
     size_t streak;
     double peak_device, peak_host; /* the largest memory peaks of its windows (probes report them) */
+    /* Production time: instance-seconds of its windows that made progress, each weighted exp(-age / tau), as
+     * of production_ns (the end of the latest such window). */
+    double production_s;
+    uint64_t production_ns;
 } trd__estimator;
 
 /* Per operator, across its configs (counters survive invalidation). */
@@ -91,6 +111,8 @@ typedef struct trd__op_state {
     int seen;
     trd_observe_stats stats;
     double flow_in, flow_out, flow_bytes_out; /* item and byte totals of folded samples, until taken */
+    uint64_t window_ns;        /* end of its latest closed window (any config)                        */
+    uint64_t capacity_ns;      /* end of its latest closed window that measured its capacity          */
 } trd__op_state;
 
 typedef struct trd__observe {
@@ -103,6 +125,7 @@ typedef struct trd__observe {
     size_t n_ops;
     uint64_t watermark_ns;
     trd__rng rng;
+    int useful_time;   /* the estimator switch of the latest fold */
 } trd__observe;
 
 void trd__observe_init(trd__observe *obs, const trd__alloc *alloc, uint64_t seed);
@@ -135,6 +158,15 @@ void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, do
 /* The same without the reset. */
 void trd__observe_peek_flow(const trd__observe *obs, uint32_t op, double *items_in, double *items_out,
                             double *bytes_out);
+
+/* Whether the operator's latest closed windows measured its capacity: steady state, or a trustworthy
+ * utilisation -- not an asynchronous operator starved of input, whose windows show its arrivals. */
+int trd__observe_capacity_now(const trd__observe *obs, uint32_t op);
+
+/* The instance-seconds (op, config) made progress in, each weighted exp(-age / tau) at host time now_ns; 0 if
+ * the pair has no estimator.  The loop weighs out-of-memory crashes against it. */
+double trd__observe_production(const trd__observe *obs, uint32_t op, uint32_t config, uint64_t now_ns,
+                               uint64_t tau_ns);
 
 /* The largest device and host memory peaks reported for (op, config) since its estimator was created or
  * invalidated (0 when none was reported).  Returns 0 if the pair has no estimator, else 1. */

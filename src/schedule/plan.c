@@ -348,3 +348,45 @@ int trd__plan_amend(trd_plan *p, const trd_action *extra, size_t n_extra, const 
     }
     return 0;
 }
+
+static int target_before(const trd_target *a, const trd_target *b)
+{
+    if (a->op != b->op)
+        return a->op < b->op;
+    if (a->node != b->node)
+        return a->node < b->node;
+    if (a->member != b->member)
+        return a->member < b->member;
+    return a->config < b->config;
+}
+
+int trd__plan_keep(trd_plan *p, const trd__model *m, double throughput)
+{
+    size_t n = 0;
+    for (size_t q = 0; q < m->n_placements; q++)
+        n += m->placements[q].instances > 0;
+    trd_target *t = trd__calloc(&p->alloc, n ? n : 1, sizeof *t);
+    if (!t)
+        return -1;
+    size_t k = 0;
+    for (size_t q = 0; q < m->n_placements; q++) {
+        const trd__placement *pl = &m->placements[q];
+        if (pl->instances == 0)
+            continue;
+        trd_target x = {pl->op, pl->node, pl->member, pl->config, pl->instances, 0};
+        size_t at = k++; /* insertion sort: targets are listed by operator, node, member and config */
+        while (at > 0 && target_before(&x, &t[at - 1])) {
+            t[at] = t[at - 1];
+            at--;
+        }
+        t[at] = x;
+    }
+    trd__free(&p->alloc, p->targets);
+    trd__free(&p->alloc, p->actions);
+    p->targets = t;
+    p->n_targets = n;
+    p->actions = NULL;
+    p->n_actions = 0;
+    p->throughput = throughput;
+    return 0;
+}

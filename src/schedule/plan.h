@@ -37,6 +37,11 @@ void trd__plan_free(trd_plan *p);
  * the plan unchanged. */
 int trd__plan_amend(trd_plan *p, const trd_action *extra, size_t n_extra, const char *note);
 
+/* Makes the plan keep the deployment of `m` as it is: its targets become m's placements, its actions go, its
+ * predicted throughput becomes `throughput` (the control loop's plan for probes alone).  -1 on allocation
+ * failure, with the plan unchanged. */
+int trd__plan_keep(trd_plan *p, const trd__model *m, double throughput);
+
 /* Writes the plan's reason: bottleneck, network, solve outcome and transitions, into `out` (NUL-terminated,
  * truncated at cap). */
 void trd__plan_reason(const trd__sched_input *in, const trd__sched_solution *sol, uint32_t bottleneck, char *out,

@@ -34,6 +34,11 @@ typedef struct trd__sched_hint {
                                 (1 moves every instance at once: the way out of a config that crashes) */
 } trd__sched_hint;
 
+/* The start, stop and cold-start seconds the scheduler uses for an operator: its declared values, else the
+ * hint's learned ones (h may be NULL), else the defaults trd_ctx_plan_with_rates documents. */
+void trd__sched_timings(const trd__operator *o, const trd__sched_hint *h, double *start_s, double *stop_s,
+                        double *cold_s);
+
 typedef struct trd__sched_params {
     double time_limit_ms;
     double mip_gap;
@@ -43,6 +48,7 @@ typedef struct trd__sched_params {
     int formulation;         /* TRD__FORM_* */
     const trd__sched_hint *hints; /* n_ops entries, or NULL */
     const double *edge_shares;    /* n_edges learned shares (negative: unknown), or NULL */
+    int network;                  /* 0: no NIC limits, no traffic costs (network-agnostic placement) */
 } trd__sched_params;
 
 typedef struct trd__sched_op {

@@ -100,7 +100,8 @@ static uint32_t machine_fit(const trd__operator *o, const trd__node *n, double *
 /* Default timings (research/trident.md section 7): launch 2 s + 10 s per device + 0.5 s per GB of memory,
  * stop 0.5 s + 1 s per device.  An unknown cold start is the start time: the instance produces nothing until it
  * runs; afterwards it works at the new rate even while the observe layer re-learns it. */
-static void timings(const trd__operator *o, const trd__sched_hint *h, trd__sched_op *s)
+void trd__sched_timings(const trd__operator *o, const trd__sched_hint *h, double *start_s, double *stop_s,
+                        double *cold_s)
 {
     double g = trd__op_get(o, TRD_OP_GPUS);
     double gb = (trd__op_get(o, TRD_OP_MEMORY_BYTES) + trd__op_get(o, TRD_OP_GPU_MEMORY_BYTES)) / 1e9;
@@ -111,9 +112,14 @@ static void timings(const trd__operator *o, const trd__sched_hint *h, trd__sched
         stop = stop >= 0 ? stop : h->stop_s;
         cold = cold >= 0 ? cold : h->cold_s;
     }
-    s->h_start = start >= 0 ? start : 2 + 10 * g + 0.5 * gb;
-    s->h_stop = stop >= 0 ? stop : 0.5 + 1 * g;
-    s->h_cold = cold >= 0 ? cold : s->h_start;
+    *start_s = start >= 0 ? start : 2 + 10 * g + 0.5 * gb;
+    *stop_s = stop >= 0 ? stop : 0.5 + 1 * g;
+    *cold_s = cold >= 0 ? cold : *start_s;
+}
+
+static void timings(const trd__operator *o, const trd__sched_hint *h, trd__sched_op *s)
+{
+    trd__sched_timings(o, h, &s->h_start, &s->h_stop, &s->h_cold);
 }
 
 /* Rolling-update state from the deployment (see trd_ctx_plan_with_rates). */
@@ -230,7 +236,7 @@ static void describe_pools(trd__sched_input *in, const trd__model *m)
         pl->mem = trd__node_get(n, TRD_NODE_MEMORY_BYTES);
         pl->gpus = trd__node_get(n, TRD_NODE_GPUS);
         pl->gpu_mem = trd__node_get(n, TRD_NODE_GPU_MEMORY_BYTES);
-        pl->nic = trd__node_get(n, TRD_NODE_NIC_BYTES_PER_S);
+        pl->nic = in->params.network ? trd__node_get(n, TRD_NODE_NIC_BYTES_PER_S) : 0;
         for (uint32_t a = 0; a < pl->count; a++)
             in->machine_pool[first + a] = (uint32_t)p;
         first += pl->count;
@@ -279,6 +285,8 @@ trd_status trd__sched_input_init(trd__sched_input *in, const trd__model *m, cons
                 s->r = h->out_per_in;
             if (h && s->out_bytes <= 0 && h->bytes_per_out >= 0)
                 s->out_bytes = h->bytes_per_out;
+            if (!params->network)
+                s->out_bytes = 0; /* no traffic is charged: placement ignores the network */
             timings(o, h, s);
             rolling_state(m, i, by_op[i], params, s);
             uint64_t total_fit = 0;

@@ -120,8 +120,29 @@ static void test_probe_oom(void **state)
     trd_ctx_free(ctx);
 }
 
+/* Tuning switched off (the "without adaptation" ablation): regimes are tracked, nothing is probed or moved. */
+static void test_adapt_disabled(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = test_ctx_new(&a);
+    test_tunable h;
+    test_tunable_init(&h, ctx, NULL, 2);
+    assert_ok(ctx, trd_ctx_set_int(ctx, TRD_P_ADAPT_ENABLE, 0));
+    test_tunable_run(&h, 120);
+    trd_adapt_info ai;
+    assert_ok(ctx, trd_ctx_adapt_info(ctx, 1, &ai));
+    assert_int_equal(trd_ctx_regime_count(ctx, 1), 1);
+    assert_int_equal(ai.probes, 0);
+    assert_int_equal(h.probes, 0);
+    assert_int_equal(ai.recommended_config, TRD_NO_CONFIG);
+    assert_int_equal(test_tunable_instances(ctx, 0), 4); /* all on the default config */
+    trd_ctx_free(ctx);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_tune_then_shift), cmocka_unit_test(test_probe_oom)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_tune_then_shift), cmocka_unit_test(test_probe_oom),
+                                       cmocka_unit_test(test_adapt_disabled)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

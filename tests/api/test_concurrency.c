@@ -93,16 +93,17 @@ static void test_observe_from_many_threads_while_polling(void **state)
     atomic_init(&sh.sent, 0);
     atomic_init(&sh.failures, 0);
     assert_ok(sh.ctx, trd_ctx_set_int(sh.ctx, TRD_P_SCHED_INTERVAL_MS, 60000));
-    pthread_t poll_thread, threads[THREADS];
+    pthread_t threads[THREADS];
     worker workers[THREADS];
-    assert_int_equal(pthread_create(&poll_thread, NULL, poller, &sh), 0);
     for (int t = 0; t < THREADS; t++) {
         workers[t] = (worker){&sh, t};
         assert_int_equal(pthread_create(&threads[t], NULL, observer, &workers[t]), 0);
     }
+    /* The control thread is this one: GLPK keeps an environment per thread that solved, which a thread that
+     * ends would leak (the header's threads note), and a host polls from a long-lived thread anyway. */
+    poller(&sh);
     for (int t = 0; t < THREADS; t++)
         pthread_join(threads[t], NULL);
-    pthread_join(poll_thread, NULL);
     assert_int_equal(atomic_load(&sh.failures), 0);
     assert_int_equal(atomic_load(&sh.sent), (unsigned long long)THREADS * PER_THREAD);
     trd_ingest_stats stats;

@@ -209,6 +209,24 @@ static void test_utilisation_capacity(void **state)
     trd_ctx_free(ctx);
 }
 
+/* The useful-time estimator of the ablations (TRD_P_OBSERVE_ESTIMATOR = 1): items / busy seconds, whatever the
+ * utilisation -- which is exactly what makes it wrong for an asynchronous operator (busy 10 s, 1000 items:
+ * 100 items per busy second, although it could do far more). */
+static void test_useful_time_estimator(void **state)
+{
+    (void)state;
+    trd_ctx *ctx = new_ctx();
+    assert_ok(ctx, trd_ctx_set_int(ctx, TRD_P_OBSERVE_ESTIMATOR, 1));
+    win w = {100, 0.5, 10, 10, 0};
+    assert_ok(ctx, feed(ctx, 1, 0, 0, w));
+    assert_ok(ctx, feed(ctx, 1, 0, 10, w));
+    trd_estimate e;
+    assert_ok(ctx, trd_ctx_estimate_detail(ctx, 1, TRD_CURRENT_CONFIG, NULL, 0, &e));
+    assert_int_equal(e.source, TRD_ESTIMATE_USEFUL_TIME);
+    assert_close(e.items_per_s, 200, 1e-9); /* 1000 items in 5 busy seconds */
+    trd_ctx_free(ctx);
+}
+
 static void test_windows_aggregate_instances(void **state)
 {
     (void)state;
@@ -385,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_stage_two_rejects_outliers),
         cmocka_unit_test(test_utilisation_capacity),
         cmocka_unit_test(test_windows_aggregate_instances),
+        cmocka_unit_test(test_useful_time_estimator),
         cmocka_unit_test(test_invalidation),
         cmocka_unit_test(test_same_seed_same_estimates),
         cmocka_unit_test(test_bad_input_changes_nothing),

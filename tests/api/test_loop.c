@@ -1,7 +1,7 @@
 /* The closed loop as a host drives it (black box): polls that wait for estimates, plans and their outcomes
  * (applied, partial, failed, stale, timed out), no churn when nothing changed, instance events and what the
- * loop learns from them, rolling config transitions with invalidation at their end, deferred transitions
- * dropped, and argument checks that change nothing. */
+ * loop learns from them, OOMs weighed against production, rolling config transitions with invalidation at
+ * their end, deferred transitions dropped, and argument checks that change nothing. */
 #include <stdlib.h>
 
 #include "test_host.h"
@@ -308,6 +308,47 @@ static void test_events(void **state)
     trd_ctx_free(ctx);
 }
 
+/* Out-of-memory crashes are weighed against production: a rare OOM of a config that has served for long (a
+ * transient memory spike) leaves it feasible, OOMs whose restarts cost more than TRD_P_OOM_TOLERANCE of its
+ * recent production time mark it, and so does any OOM of a config without production, or with tolerance 0. */
+static void test_rare_oom_tolerated(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = test_chain_ctx(&a);
+    /* Ten minutes of b's four instances on config 0: 2,400 instance-seconds (less the last window, still
+     * open, and a little decay).  Each OOM costs start 2 s + cold start 5 s: 5% allows 16 or 17. */
+    for (int k = 0; k < 60; k += 10)
+        test_chain_feed(ctx, &test_chain_base, 10.0 * k, 10);
+    trd_event oom = {600 * TEST_S, 0, 0, 3e10, TRD_EVENT_OOM, 1, 0, 0, 0, TRD_NO_CONFIG, 1, 7};
+    trd_loop_op_info info;
+    int reported = 0;
+    do {
+        assert_ok(ctx, trd_ctx_report_event(ctx, &oom));
+        reported++;
+        assert_ok(ctx, trd_ctx_loop_op_info(ctx, 1, &info));
+    } while (info.infeasible_configs == 0 && reported < 100);
+    print_message("config 0 infeasible after %d OOMs\n", reported);
+    assert_true(reported >= 15 && reported <= 17);
+    /* Config 1 never served: its first OOM marks it. */
+    oom.config = 1;
+    assert_ok(ctx, trd_ctx_report_event(ctx, &oom));
+    assert_ok(ctx, trd_ctx_loop_op_info(ctx, 1, &info));
+    assert_int_equal(info.infeasible_configs, 2);
+    trd_ctx_free(ctx);
+
+    /* The paper's rule: every OOM marks its config. */
+    ctx = test_chain_ctx(&a);
+    assert_ok(ctx, trd_ctx_set_double(ctx, TRD_P_OOM_TOLERANCE, 0));
+    for (int k = 0; k < 60; k += 10)
+        test_chain_feed(ctx, &test_chain_base, 10.0 * k, 10);
+    oom.config = 0;
+    assert_ok(ctx, trd_ctx_report_event(ctx, &oom));
+    assert_ok(ctx, trd_ctx_loop_op_info(ctx, 1, &info));
+    assert_int_equal(info.infeasible_configs, 1);
+    trd_ctx_free(ctx);
+}
+
 /* A requested transition rolls over several plans, at most B_max restarts each, and ends with the old config
  * forgotten by the observe layer. */
 static void test_rolling_transition(void **state)
@@ -399,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_timeout),
         cmocka_unit_test(test_commit_makes_plans_stale),
         cmocka_unit_test(test_events),
+        cmocka_unit_test(test_rare_oom_tolerated),
         cmocka_unit_test(test_rolling_transition),
         cmocka_unit_test(test_deferred_transition_dropped),
     };

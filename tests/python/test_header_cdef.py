@@ -61,6 +61,15 @@ def test_record_sizes_match_library(ffi: cffi.FFI, lib) -> None:
     assert ffi.sizeof("trd_rate") == 32 == lib.trd_record_size(lib.TRD_RECORD_RATE)
     assert ffi.sizeof("trd_action") == 32 == lib.trd_record_size(lib.TRD_RECORD_ACTION)
     assert ffi.sizeof("trd_target") == 24 == lib.trd_record_size(lib.TRD_RECORD_TARGET)
+    assert ffi.sizeof("trd_event") == 64 == lib.trd_record_size(lib.TRD_RECORD_EVENT)
+    assert ffi.sizeof("trd_step_info") == 64 == lib.trd_record_size(lib.TRD_RECORD_STEP_INFO)
+    assert ffi.sizeof("trd_loop_op_info") == 56 == lib.trd_record_size(lib.TRD_RECORD_LOOP_OP_INFO)
+    assert ffi.sizeof("trd_adapt_info") == 56 == lib.trd_record_size(lib.TRD_RECORD_ADAPT_INFO)
+    assert ffi.sizeof("trd_regime_info") == 104 == lib.trd_record_size(lib.TRD_RECORD_REGIME_INFO)
+    # Every record the enum names has a size, and the enum has no gaps.
+    records = ffi.typeof("trd_record").relements
+    assert sorted(records.values()) == list(range(1, len(records) + 1))
+    assert all(lib.trd_record_size(v) > 0 for v in records.values())
     assert lib.trd_record_size(999) == 0
     assert ffi.offsetof("trd_sample", "features") == 120
 

@@ -249,6 +249,9 @@ static void test_oom_marks_dominating_configs(void **state)
     double d[3] = {16, 0, 0}, oom[3] = {128, 1, 0};
     assert_int_equal(trd__bo_report(&bo, d, thr_of(d), mem_of(d, 1)), TRD_OK);
     assert_int_equal(trd__bo_report_oom(&bo, oom), TRD_OK);
+    /* Reported again (a config crashing in production, crash after crash): nothing new to learn. */
+    assert_int_equal(trd__bo_report_oom(&bo, oom), TRD_OK);
+    assert_int_equal(bo.n, 2);
     double t, sd, pof;
     double above[3] = {200, 1, 0}, modest[3] = {24, 2, 1}, below[3] = {8, 0, 0};
     trd__bo_predict(&bo, above, &t, &sd, &pof);

@@ -74,6 +74,12 @@ static void test_only_the_hard_nic_limit_prevents_an_over_bandwidth_plan(void **
     assert_close(trd_plan_predicted_throughput(ours), 10, 1e-9);
     assert_true(trd_plan_predicted_throughput(ours) * bytes <= nic * (1 + 1e-9));
     assert_non_null(strstr(trd_plan_reason(ours), "the NIC limit of node 'cpu' is saturated at 10 source items/s"));
+    /* The network-agnostic ablation (sched_network 0) plans as if the NICs had no limit. */
+    assert_ok(ctx, trd_ctx_set_int(ctx, TRD_P_SCHED_NETWORK, 0));
+    trd_plan *agnostic = plan(ctx, 0, r, 2);
+    assert_close(trd_plan_predicted_throughput(agnostic), 80, 1e-9);
+    trd_plan_free(agnostic);
+    assert_ok(ctx, trd_ctx_set_int(ctx, TRD_P_SCHED_NETWORK, 1));
     /* The literal form plans 50 items/s (5 a, as many as the memory holds, and 5 b under equal parallelism):
      * 5 GB/s through a 1 GB/s NIC. */
     double t_paper = trd_plan_predicted_throughput(paper);
@@ -105,7 +111,7 @@ static const char transition_yaml[] =
 /* Objective of `formulation`'s model (ours: its tie-breaking stage at the optimal throughput) with b_a fixed. */
 static double objective_with_b(trd_ctx *ctx, int formulation, const trd_rate *r, double b)
 {
-    trd__sched_params prm = {10000, 0, 100000, 120, 0.25, formulation, NULL, NULL};
+    trd__sched_params prm = {10000, 0, 100000, 120, 0.25, formulation, NULL, NULL, 1};
     trd__sched_input in;
     trd__diag d;
     assert_int_equal(trd__sched_input_init(&in, ctx->model, &ctx->alloc, r, 2, &prm, &d), TRD_OK);
