@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#define NOISE 1e-4   /* observation noise on standardised PA (the Top-K mean already smooths it) */
+#include "gp1d.h"
 
 void sim_ct_observe(sim_ct_op *h, uint32_t p, double pa)
 {
@@ -38,95 +38,22 @@ double sim_ct_mean(const sim_ct_op *h, uint32_t p)
     return 0;
 }
 
-/* Cholesky of the n x n matrix a (lower, in place); 0 if not positive definite. */
-static int cholesky(double *a, uint32_t n)
-{
-    for (uint32_t j = 0; j < n; j++) {
-        double d = a[j * n + j];
-        for (uint32_t k = 0; k < j; k++)
-            d -= a[j * n + k] * a[j * n + k];
-        if (d <= 0)
-            return 0;
-        a[j * n + j] = sqrt(d);
-        for (uint32_t i = j + 1; i < n; i++) {
-            double s = a[i * n + j];
-            for (uint32_t k = 0; k < j; k++)
-                s -= a[i * n + k] * a[j * n + k];
-            a[i * n + j] = s / a[j * n + j];
-        }
-    }
-    return 1;
-}
-
-/* alpha = K^-1 y for the length scale l; returns the log marginal likelihood (-inf on failure). */
-static double solve(const double *x, const double *y, uint32_t n, double l, double *L, double *alpha)
-{
-    for (uint32_t i = 0; i < n; i++)
-        for (uint32_t j = 0; j < n; j++) {
-            double d = x[i] - x[j];
-            L[i * n + j] = exp(-0.5 * d * d / (l * l)) + (i == j ? NOISE : 0);
-        }
-    if (!cholesky(L, n))
-        return -INFINITY;
-    for (uint32_t i = 0; i < n; i++) { /* L z = y */
-        double s = y[i];
-        for (uint32_t k = 0; k < i; k++)
-            s -= L[i * n + k] * alpha[k];
-        alpha[i] = s / L[i * n + i];
-    }
-    double fit = 0, logdet = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        fit += alpha[i] * alpha[i];
-        logdet += log(L[i * n + i]);
-    }
-    for (uint32_t i = n; i-- > 0;) { /* L^T alpha = z */
-        double s = alpha[i];
-        for (uint32_t k = i + 1; k < n; k++)
-            s -= L[k * n + i] * alpha[k];
-        alpha[i] = s / L[i * n + i];
-    }
-    return -0.5 * fit - logdet;
-}
-
 int sim_ct_fit(const sim_ct_op *h, uint32_t p_max, double *mu)
 {
-    static const double grid[] = {1, 2, 4.37, 8, 16, 32}; /* 4.37: GPofContTune.py's initial length scale */
-    uint32_t n = h->n;
-    if (!n)
-        return 0;
-    double x[SIM_CT_MAX_P], y[SIM_CT_MAX_P], L[SIM_CT_MAX_P * SIM_CT_MAX_P], alpha[SIM_CT_MAX_P];
-    double ym = 0, ys = 0;
-    for (uint32_t k = 0; k < n; k++) {
+    static const double grid[] = {4.37, 1, 2, 8, 16, 32}; /* 4.37: GPofContTune.py's initial length scale */
+    double x[SIM_CT_MAX_P], y[SIM_CT_MAX_P], xq[256];
+    for (uint32_t k = 0; k < h->n; k++) {
         x[k] = h->p[k];
         y[k] = sim_ct_mean(h, h->p[k]);
-        ym += y[k] / n;
     }
-    for (uint32_t k = 0; k < n; k++)
-        ys += (y[k] - ym) * (y[k] - ym) / n;
-    ys = sqrt(ys);
-    if (!(ys > 1e-9 * fabs(ym)))
-        ys = fabs(ym) > 0 ? fabs(ym) : 1; /* one point, or all equal: the mean is flat at ym */
-    for (uint32_t k = 0; k < n; k++)
-        y[k] = (y[k] - ym) / ys;
-    double best = -INFINITY, l_best = grid[2];
-    for (size_t g = 0; g < sizeof grid / sizeof *grid; g++) {
-        double lml = solve(x, y, n, grid[g], L, alpha);
-        if (lml > best) {
-            best = lml;
-            l_best = grid[g];
-        }
+    int ok = h->n > 0;
+    for (uint32_t p0 = 1; p0 <= p_max && ok; p0 += 256) { /* predict in chunks of 256 */
+        uint32_t m = p_max - p0 + 1 < 256 ? p_max - p0 + 1 : 256;
+        for (uint32_t q = 0; q < m; q++)
+            xq[q] = p0 + q;
+        ok = sim_gp1d(x, y, h->n, grid, sizeof grid / sizeof *grid, xq, m, mu + p0 - 1, NULL);
     }
-    if (!isfinite(solve(x, y, n, l_best, L, alpha)))
-        return 0;
-    for (uint32_t p = 1; p <= p_max; p++) {
-        double m = 0;
-        for (uint32_t k = 0; k < n; k++) {
-            double d = (double)p - x[k];
-            m += exp(-0.5 * d * d / (l_best * l_best)) * alpha[k];
-        }
-        mu[p - 1] = ym + ys * m;
-    }
-    return 1;
+    return ok;
 }
 
 uint32_t sim_ct_pick(const sim_ct_op *h, const double *mu, uint32_t p_max, double lambda)
