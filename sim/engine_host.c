@@ -33,6 +33,14 @@ static int refresh_alive(const sim_host *h)
     return 0;
 }
 
+const uint32_t *sim_alive_ids(const sim_engine *e, size_t *n)
+{
+    if (refresh_alive(e) != 0)
+        return NULL;
+    *n = e->alive->n;
+    return e->alive->ids;
+}
+
 static sim_instance_view view_of(const sim_host *h, uint32_t id)
 {
     const sim_inst *in = &h->insts[id];

@@ -215,6 +215,9 @@ struct sim_host {
 
 typedef struct sim_host sim_engine;
 
+/* The ids of the instances alive, ascending (sim_host_instances' cache); NULL when out of memory. */
+const uint32_t *sim_alive_ids(const sim_engine *e, size_t *n);
+
 /* engine_flow.c */
 sim_status sim_flow_init(sim_engine *e);
 void sim_flow_free(sim_engine *e);
