@@ -88,6 +88,8 @@ static sim_status step(void *state, sim_host *h, const sim_observation *obs, sim
     }
     double *rates = calloc(sc->n_ops, sizeof *rates), cfg[64], predicted = 0;
     uint32_t *config = calloc(sc->n_ops, sizeof *config), tuned = 0, crashes = 0;
+    char picks[160] = "";
+    size_t used = 0;
     if (!rates || !config)
         st = sim_fail(err, SIM_E_NOMEM, "scoot: out of memory");
     for (uint32_t op = 0; op < sc->n_ops && st == SIM_OK; op++) {
@@ -113,6 +115,10 @@ static sim_status step(void *state, sim_host *h, const sim_observation *obs, sim
                 cfg[kb] = res.best;
             tuned++;
             crashes += res.crashes;
+            if (used < sizeof picks) {
+                int nw = snprintf(picks + used, sizeof picks - used, "%s%s=%g", used ? " " : "", o->name, cfg[kb]);
+                used += nw > 0 ? (size_t)nw : 0;
+            }
         }
         rates[op] = sim_truth_rate(sc, &t, op, sim_op_batch(o, cfg));
         st = sim_host_config(h, op, cfg, &config[op]);
@@ -124,8 +130,8 @@ static sim_status step(void *state, sim_host *h, const sim_observation *obs, sim
     if (st == SIM_OK)
         st = sim_realise_actions(h, plan, NULL, err);
     snprintf(plan->reason, sizeof plan->reason,
-             "scoot: %u operators tuned offline (%u crashes), static allocation at their configs, %.4g items/s "
-             "predicted", tuned, crashes, predicted);
+             "scoot: %u operators tuned offline (%u crashes: %s), static allocation at their configs, %.4g items/s "
+             "predicted", tuned, crashes, picks, predicted);
     free(rates);
     free(config);
     sim_truth_release(&t);
