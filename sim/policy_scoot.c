@@ -88,7 +88,7 @@ static sim_status step(void *state, sim_host *h, const sim_observation *obs, sim
     }
     double *rates = calloc(sc->n_ops, sizeof *rates), cfg[64], predicted = 0;
     uint32_t *config = calloc(sc->n_ops, sizeof *config), tuned = 0, crashes = 0;
-    char picks[160] = "";
+    char picks[96] = "";
     size_t used = 0;
     if (!rates || !config)
         st = sim_fail(err, SIM_E_NOMEM, "scoot: out of memory");
@@ -115,7 +115,7 @@ static sim_status step(void *state, sim_host *h, const sim_observation *obs, sim
                 cfg[kb] = res.best;
             tuned++;
             crashes += res.crashes;
-            if (used < sizeof picks) {
+            if (used + 1 < sizeof picks) {
                 int nw = snprintf(picks + used, sizeof picks - used, "%s%s=%g", used ? " " : "", o->name, cfg[kb]);
                 used += nw > 0 ? (size_t)nw : 0;
             }
@@ -130,8 +130,8 @@ static sim_status step(void *state, sim_host *h, const sim_observation *obs, sim
     if (st == SIM_OK)
         st = sim_realise_actions(h, plan, NULL, err);
     snprintf(plan->reason, sizeof plan->reason,
-             "scoot: %u operators tuned offline (%u crashes: %s), static allocation at their configs, %.4g items/s "
-             "predicted", tuned, crashes, picks, predicted);
+             "scoot: %u tuned offline (%u crashes: %.96s), static allocation, %.4g items/s predicted", tuned, crashes,
+             picks, predicted);
     free(rates);
     free(config);
     sim_truth_release(&t);
