@@ -309,9 +309,10 @@ typedef enum trd_param {
      * times it (int, [16, 4194304], default 200000).  A larger model fails with TRD_E_LIMIT instead of
      * exhausting memory inside the solver. */
     TRD_P_SOLVER_MAX_COLUMNS    = 402,
-    /* The scheduling interval T_sched in milliseconds (int, [1000, 86400000], default 120000): the horizon
-     * within which a config transition must pay back its cold start.  A candidate config's rate counts as
-     * rate x max(0, 1 - cold_start / T_sched) while its instances restart. */
+    /* The scheduling interval T_sched in milliseconds (int, [1000, 86400000], default 120000), and the shortest
+     * horizon over which a config transition must pay back its cold start: a candidate config's rate counts as
+     * rate x max(0, 1 - cold_start / horizon) while its instances restart (TRD_P_TRANSITION_HORIZON_MS; with
+     * trd_ctx_plan_with_rates the horizon is T_sched). */
     TRD_P_SCHED_INTERVAL_MS     = 403,
     /* Largest share of an operator's instances restarted with a new config in one plan (double, [0, 1],
      * default 0.25): B_max = max(1, ceil(fraction x instances)).  0 disables config transitions. */
@@ -335,7 +336,8 @@ typedef enum trd_param {
      * PARTIAL outcome. */
     TRD_P_PLAN_TIMEOUT_MS       = 502,
     /* How long the host runs a PROBE action before returning the instance to its config, in milliseconds (int,
-     * [1000, 3600000], default 40000: three observe windows and their grace). */
+     * [1000, 3600000], default 60000: five observe windows and their grace -- the first after the restart is
+     * partial, and a bursty input makes some of the others fail the filters). */
     TRD_P_PROBE_DURATION_MS     = 503,
     /* A probe ends with its TRD_EVENT_PROBE_FINISHED (or OOM), or once it has been measured: the operator's
      * restart (stop, start and cold-start times), TRD_P_PROBE_DURATION_MS and one observe window with its
@@ -366,7 +368,14 @@ typedef enum trd_param {
      * lower bound (TRD_ESTIMATE_LOWER_BOUND: an asynchronous operator that never had a backlog) (double,
      * [1, 100], default 2).  Planning with the bound itself gives such an operator ever more instances, each
      * of which lowers the next bound; with headroom it is saturated within a few plans, and then measured. */
-    TRD_P_LOWER_BOUND_HEADROOM  = 510
+    TRD_P_LOWER_BOUND_HEADROOM  = 510,
+    /* The time over which a config transition must pay back its cold start: a restarted instance counts for
+     * UT_cand x (1 - cold_start / horizon), and it restarts only if that beats the current rate.  0 (the
+     * default): the age of the operator's dominant workload regime -- a regime that has lasted T can be
+     * expected to last about T more -- but at least TRD_P_SCHED_INTERVAL_MS.  The paper discounts over one
+     * interval (set this to the interval for its rule): with cold starts near the interval, as accelerator
+     * operators have, no transition ever pays back.  In ms (int, [0, 86400000], default 0). */
+    TRD_P_TRANSITION_HORIZON_MS = 511
 } trd_param;
 
 /* Values of TRD_P_GP_KERNEL: Matern 5/2 (the paper's), Matern 3/2, squared exponential; all with one length

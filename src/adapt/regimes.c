@@ -258,7 +258,7 @@ static void events_clear(trd__regime_events *ev)
     ev->merged_from = ev->merged_into = TRD__REGIME_NONE;
 }
 
-static void update_dominance(trd__regimes *rs, trd__regime_op *o, trd__regime_events *ev)
+static void update_dominance(trd__regimes *rs, trd__regime_op *o, uint64_t now_ns, trd__regime_events *ev)
 {
     /* A regime holding more than half of the window is the only candidate; find it by majority vote. */
     uint32_t cand = TRD__REGIME_NONE;
@@ -276,6 +276,7 @@ static void update_dominance(trd__regimes *rs, trd__regime_op *o, trd__regime_ev
     if ((double)ring_count(o, cand) < rs->p.dominance * (double)rs->p.window)
         return;
     o->dominant = cand;
+    o->dominant_since_ns = now_ns;
     if (ev) {
         ev->flags |= TRD__REGIME_EV_DOMINANT;
         ev->dominant = cand;
@@ -375,7 +376,7 @@ trd_status trd__regimes_observe(trd__regimes *rs, uint32_t op, const double *fea
         o->ring_len++;
     if (ev)
         ev->assigned = r->id;
-    update_dominance(rs, o, ev);
+    update_dominance(rs, o, now_ns, ev);
 
     if (should_trigger(rs, o, r, now_ns)) {
         r->status = TRD__REGIME_TUNING;
@@ -460,6 +461,12 @@ uint32_t trd__regimes_dominant(const trd__regimes *rs, uint32_t op)
 {
     const trd__regime_op *o = op_of(rs, op);
     return o ? o->dominant : TRD__REGIME_NONE;
+}
+
+uint64_t trd__regimes_dominant_since(const trd__regimes *rs, uint32_t op)
+{
+    const trd__regime_op *o = op_of(rs, op);
+    return o && o->dominant != TRD__REGIME_NONE ? o->dominant_since_ns : 0;
 }
 
 uint32_t trd__regimes_centroid_raw(const trd__regimes *rs, uint32_t op, uint32_t id, double *out)

@@ -110,6 +110,7 @@ typedef struct trd__regime_op {
     size_t ring_len, ring_pos;
     double stat_n, stat_mean[TRD_MAX_FEATURES], stat_m2[TRD_MAX_FEATURES]; /* log1p features (Welford) */
     uint32_t next_id, dominant;
+    uint64_t dominant_since_ns; /* when `dominant` became dominant (a merge into it keeps the time) */
     uint64_t last_decay_ns, last_trigger_ns;
     int triggered;           /* last_trigger_ns is valid */
 } trd__regime_op;
@@ -150,6 +151,8 @@ const trd__regime *trd__regimes_get(const trd__regimes *rs, uint32_t op, uint32_
 size_t trd__regimes_count(const trd__regimes *rs, uint32_t op);
 const trd__regime *trd__regimes_at(const trd__regimes *rs, uint32_t op, size_t i);
 uint32_t trd__regimes_dominant(const trd__regimes *rs, uint32_t op);
+/* Host time at which op's dominant regime became dominant; 0 without one. */
+uint64_t trd__regimes_dominant_since(const trd__regimes *rs, uint32_t op);
 /* The regime's centroid in raw feature units (expm1 of the log1p centroid); returns its dimension, or 0. */
 uint32_t trd__regimes_centroid_raw(const trd__regimes *rs, uint32_t op, uint32_t id, double *out);
 /* The Tuned regime (other than `id`) nearest to regime `id` in the scaled metric: the warm start of a new

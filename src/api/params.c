@@ -60,9 +60,10 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
     [TRD__PI_MIN_GAIN] = {TRD_P_MIN_GAIN, "min_gain", TRD_PARAM_DOUBLE, 0, 10, 0.05},
     [TRD__PI_EARLY_STEP_MIN_MS] = {TRD_P_EARLY_STEP_MIN_MS, "early_step_min_ms", TRD_PARAM_INT, 0, 86400000, 10000},
     [TRD__PI_PLAN_TIMEOUT_MS] = {TRD_P_PLAN_TIMEOUT_MS, "plan_timeout_ms", TRD_PARAM_INT, 1000, 86400000, 600000},
-    /* Three 10 s observe windows and the 2 s grace of each, plus slack for the instance's restart. */
+    /* Five 10 s observe windows and their grace: the first window after the restart is partial and, with a
+     * bursty input, some of the others are rejected (three windows were too few: probes measured nothing). */
     [TRD__PI_PROBE_DURATION_MS] = {TRD_P_PROBE_DURATION_MS, "probe_duration_ms", TRD_PARAM_INT, 1000, 3600000,
-                                   40000},
+                                   60000},
     [TRD__PI_PROBE_TIMEOUT_MS] = {TRD_P_PROBE_TIMEOUT_MS, "probe_timeout_ms", TRD_PARAM_INT, 0, 86400000, 0},
     [TRD__PI_TRANSITION_MAX_DEFERRALS] = {TRD_P_TRANSITION_MAX_DEFERRALS, "transition_max_deferrals", TRD_PARAM_INT,
                                           1, 1000, 3},
@@ -71,6 +72,8 @@ static const trd__param_desc table[TRD__PARAM_COUNT] = {
     [TRD__PI_OOM_TOLERANCE] = {TRD_P_OOM_TOLERANCE, "oom_tolerance", TRD_PARAM_DOUBLE, 0, 1, 0.05},
     [TRD__PI_OOM_HORIZON_MS] = {TRD_P_OOM_HORIZON_MS, "oom_horizon_ms", TRD_PARAM_INT, 1000, 86400000, 3600000},
     [TRD__PI_LOWER_BOUND_HEADROOM] = {TRD_P_LOWER_BOUND_HEADROOM, "lower_bound_headroom", TRD_PARAM_DOUBLE, 1, 100, 2},
+    [TRD__PI_TRANSITION_HORIZON_MS] = {TRD_P_TRANSITION_HORIZON_MS, "transition_horizon_ms", TRD_PARAM_INT, 0, 86400000,
+                                       0},
 };
 
 const trd__param_desc *trd__param_desc_of(trd_param param, size_t *index)

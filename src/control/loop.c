@@ -47,7 +47,7 @@ void trd__loop_timings(const trd_ctx *ctx, uint32_t op, double *start_s, double 
 {
     const trd__learned *l = &ctx->control.learned[op];
     trd__sched_hint h = {l->start_s.n ? l->start_s.value : -1, l->stop_s.n ? l->stop_s.value : -1,
-                         l->cold_s.n ? l->cold_s.value : -1, -1, -1, -1};
+                         l->cold_s.n ? l->cold_s.value : -1, -1, -1, -1, 0};
     trd__sched_timings(&ctx->model->ops[op], &h, start_s, stop_s, cold_s);
 }
 

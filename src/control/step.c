@@ -31,10 +31,25 @@ static void reason(trd__control *c, const char *fmt, ...)
 
 static double ema_or_unknown(const trd__ema *e) { return e->n ? e->value : -1; }
 
-static void fill_hints(const trd__control *c, const trd__learned *learned, size_t n_ops, trd__sched_hint *h)
+/* The horizon over which op's config transition must pay back its cold start (TRD_P_TRANSITION_HORIZON_MS):
+ * fixed, or the age of the operator's dominant workload regime -- the longer a regime has lasted, the longer it
+ * can be expected to last -- and no regime yet means the interval (the schedule layer's floor). */
+static double horizon_s(const trd_ctx *ctx, uint32_t op, uint64_t now_ns)
 {
+    double fixed_ms = trd__ctx_param(ctx, TRD__PI_TRANSITION_HORIZON_MS);
+    if (fixed_ms > 0)
+        return fixed_ms / 1000;
+    uint64_t since = trd__regimes_dominant_since(&ctx->tune.regimes, op);
+    return since > 0 && now_ns > since ? (double)(now_ns - since) / 1e9 : 0;
+}
+
+static void fill_hints(const trd_ctx *ctx, const trd__learned *learned, size_t n_ops, uint64_t now_ns,
+                       trd__sched_hint *h)
+{
+    const trd__control *c = &ctx->control;
     for (size_t i = 0; i < n_ops; i++) {
         const trd__learned *l = &learned[i];
+        h[i].horizon_s = horizon_s(ctx, (uint32_t)i, now_ns);
         h[i].rolling_fraction = c->transitions[i].active && c->transitions[i].urgent ? 1 : -1;
         h[i].start_s = ema_or_unknown(&l->start_s);
         h[i].stop_s = ema_or_unknown(&l->stop_s);
@@ -397,7 +412,7 @@ trd_status trd__loop_poll(trd_ctx *ctx, uint64_t now_ns, trd_plan **out_plan)
         ws_free(a, &w);
         return TRD_OK;
     }
-    fill_hints(c, w.learned, n_ops, w.hints);
+    fill_hints(ctx, w.learned, n_ops, now_ns, w.hints);
     for (size_t e = 0; e < m->n_edges; e++)
         w.shares[e] = ema_or_unknown(&w.share_emas[e]);
     trd__sched_params params = trd__ctx_sched_params(ctx, w.hints, w.shares);

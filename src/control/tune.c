@@ -287,7 +287,7 @@ static int measured(trd_ctx *ctx, uint32_t op, uint32_t config, double *rate, do
  * instances that use some; the optimiser models memory in logs). */
 static double report_peak(double peak) { return peak > 1048576 ? peak : 1048576; }
 
-static void keep_running_config(trd_ctx *ctx, uint32_t op, uint32_t regime, uint64_t now_ns);
+static void finish_tuning(trd_ctx *ctx, uint32_t op, trd__tune_bo *b, uint64_t now_ns);
 
 static void conclude_probe(trd_ctx *ctx, uint32_t op, uint64_t now_ns)
 {
@@ -314,10 +314,10 @@ static void conclude_probe(trd_ctx *ctx, uint32_t op, uint64_t now_ns)
         return;
     }
     /* The probe's windows never reached the observe layer (the instance stalled, or its samples were lost):
-     * ask again, twice at most, then give the regime up. */
+     * ask again, twice at most, then settle for the best config measured. */
     if (++t->probe_failures >= 3) {
         trd__logf(&ctx->log, TRD_LOG_WARN, "adapt", "'%s': three probes measured nothing", name);
-        keep_running_config(ctx, op, t->tuning, now_ns);
+        finish_tuning(ctx, op, b, now_ns);
     }
 }
 
@@ -453,6 +453,16 @@ static int next_probe(trd_ctx *ctx, uint32_t op, trd__tune_bo *b, trd__probe_req
     return 0;
 }
 
+/* Whether some live instance of op runs a config marked infeasible. */
+static int runs_infeasible(const trd_ctx *ctx, uint32_t op)
+{
+    const trd__operator *o = &ctx->model->ops[op];
+    for (uint32_t config = 0; config < o->n_configs; config++)
+        if (trd__control_infeasible(&ctx->control, op, config) && trd__live_instances_on(ctx->model, op, config) > 0)
+            return 1;
+    return 0;
+}
+
 /* How long after its plan was applied a probe of op has been measured: the instance's restart onto the probed
  * config, the probe's duration, and its last window closed (the window and its grace), plus the slack of
  * TRD_P_PROBE_TIMEOUT_MS. */
@@ -511,6 +521,18 @@ void trd__tune_step(trd_ctx *ctx, uint64_t now_ns, trd__probe_req *reqs, size_t 
                 c->transitions[op].urgent = 1;
                 trd__logf(&ctx->log, TRD_LOG_WARN, "adapt", "'%s': config %u runs out of memory; back to the "
                           "default config", ctx->model->ops[op].name, main_config);
+            }
+            busy = 1;
+        } else if (!c->transitions[op].active && !trd__control_infeasible(c, op, main_config) &&
+                   runs_infeasible(ctx, op)) {
+            /* Some instances still run a config that crashes (a transition to it was dropped when it ran out
+             * of memory, after a few rounds had moved instances): they would crash and restart on it forever.
+             * Bring them back to the config the others run, all at once. */
+            if (trd__control_start_transition(c, ctx->model, op, main_config, fmax(main_rate, 1e-9), TRD__NO_REGIME,
+                                              now_ns) == 0) {
+                c->transitions[op].urgent = 1;
+                trd__logf(&ctx->log, TRD_LOG_WARN, "adapt", "'%s': instances run a config that runs out of memory; "
+                          "back to config %u", ctx->model->ops[op].name, main_config);
             }
             busy = 1;
         }

@@ -40,12 +40,12 @@ static double instances(const trd__sched_input *in, const trd__sched_solution *s
 static void transitions(const trd__sched_input *in, const trd__sched_solution *sol, text *t)
 {
     char a[TRD__NUM_CAP], b[TRD__NUM_CAP], c[TRD__NUM_CAP], s[TRD__NUM_CAP];
-    trd__fmt_sig3(s, in->params.interval_s);
     for (uint32_t i = 0; i < in->n_ops; i++) {
         const trd__sched_op *o = &in->ops[i];
         const char *name = in->model->ops[i].name;
         if (o->cand == TRD_NO_CONFIG)
             continue;
+        trd__fmt_sig3(s, o->horizon_s);
         trd__fmt_sig3(a, o->ut_hat);
         trd__fmt_sig3(b, o->ut_cur);
         if (o->b_max == 0) {
@@ -57,7 +57,7 @@ static void transitions(const trd__sched_input *in, const trd__sched_solution *s
         } else if (o->ut_hat <= o->ut_cur) {
             trd__fmt_sig3(c, o->h_cold);
             say(t, "transition of '%s' to config %u deferred: its %s s cold start leaves %s items/s per instance "
-                   "within the %s s interval, not above the current %s",
+                   "over a %s s horizon, not above the current %s",
                 name, o->cand, c, a, s, b);
         } else {
             say(t, "transition of '%s' to config %u deferred: no instance on the old config remains", name, o->cand);

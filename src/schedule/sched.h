@@ -32,6 +32,8 @@ typedef struct trd__sched_hint {
     double out_per_in, bytes_per_out;
     double rolling_fraction; /* this operator's share restarted per round, or negative for the parameter's
                                 (1 moves every instance at once: the way out of a config that crashes) */
+    double horizon_s;        /* time a transition's cold start is paid back over; <= the interval (0 too)
+                                means the interval */
 } trd__sched_hint;
 
 /* The start, stop and cold-start seconds the scheduler uses for an operator: its declared values, else the
@@ -62,6 +64,7 @@ typedef struct trd__sched_op {
     double gpus;       /* TRD_OP_GPUS                                                                   */
     double out_bytes;  /* bytes per output item (0 = unknown: no network traffic is charged)            */
     double h_start, h_stop, h_cold; /* seconds, defaults filled in                                     */
+    double horizon_s;               /* the cold-start payback horizon (the hint's, at least the interval) */
     uint32_t cand;     /* candidate config or TRD_NO_CONFIG                                            */
     uint32_t cur_config; /* the config new instances start with                                       */
     uint32_t n_now, n_new, n_old; /* deployed instances: all, on the candidate, the rest             */

@@ -160,7 +160,8 @@ static void rolling_state(const trd__model *m, size_t i, const trd_rate *r, cons
         s->n_new = 0;
         s->n_old = s->n_now;
     }
-    double discount = 1 - s->h_cold / p->interval_s;
+    s->horizon_s = p->hints && p->hints[i].horizon_s > p->interval_s ? p->hints[i].horizon_s : p->interval_s;
+    double discount = 1 - s->h_cold / s->horizon_s;
     s->ut_hat = s->ut_cand * (discount > 0 ? discount : 0);
     if (s->cand != TRD_NO_CONFIG && s->n_old > 0 && fraction > 0) {
         double bmax = ceil(fraction * s->n_now - 1e-9);

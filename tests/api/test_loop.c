@@ -399,6 +399,54 @@ static void test_rolling_transition(void **state)
     trd_ctx_free(ctx);
 }
 
+/* A transition whose target crashes is dropped; the instances it had already moved are brought back to the
+ * config the others run, all at once, rather than left to crash and restart on it. */
+static void test_rollback_from_a_crashing_config(void **state)
+{
+    (void)state;
+    test_alloc a;
+    trd_ctx *ctx = warmed(&a);
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MAX_INSTANCES, 4));
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MIN_INSTANCES, 4));
+    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    assert_ok(ctx, trd_ctx_request_transition(ctx, 1, 1, 20));
+    double t = 41;
+    trd_plan *plan = NULL;
+    assert_ok(ctx, trd_ctx_poll(ctx, (uint64_t)(t * 1e9), &plan));
+    assert_non_null(plan);
+    assert_int_equal(count_actions(plan, TRD_ACTION_RECONFIGURE), 1); /* B_max = 1 of 4 */
+    assert_ok(ctx, trd_ctx_report_outcome(ctx, trd_plan_id(plan), TRD_OUTCOME_APPLIED, (uint64_t)(t * 1e9)));
+    trd_plan_free(plan);
+    assert_int_equal(live_on(ctx, 1, 1), 1);
+
+    /* Config 1 crashes before it has served: infeasible, and the transition is dropped. */
+    trd_event oom = {(uint64_t)((t + 30) * 1e9), 0, 0, 3e10, TRD_EVENT_OOM, 1, 0, 0, 1, TRD_NO_CONFIG, 1, 7};
+    assert_ok(ctx, trd_ctx_report_event(ctx, &oom));
+    trd_loop_op_info info;
+    assert_ok(ctx, trd_ctx_loop_op_info(ctx, 1, &info));
+    assert_int_equal(info.infeasible_configs, 1);
+    assert_int_equal(info.transition_config, TRD_NO_CONFIG);
+
+    /* The next step (early: an OOM) moves the straggler back to config 0 in one round. */
+    test_chain_feed(ctx, &test_chain_base, t, 12);
+    t += 121;
+    assert_ok(ctx, trd_ctx_poll(ctx, (uint64_t)(t * 1e9), &plan));
+    if (!plan)
+        fail_msg("no plan: %s", trd_ctx_step_reason(ctx));
+    trd_action act[64];
+    size_t n, back = 0;
+    assert_ok(ctx, trd_plan_get_actions(plan, act, 64, &n));
+    for (size_t k = 0; k < n; k++)
+        if (act[k].kind == TRD_ACTION_RECONFIGURE && act[k].op == 1 && act[k].config == 0 && act[k].from_config == 1)
+            back += act[k].count;
+    assert_int_equal(back, 1);
+    assert_ok(ctx, trd_ctx_report_outcome(ctx, trd_plan_id(plan), TRD_OUTCOME_APPLIED, (uint64_t)(t * 1e9)));
+    trd_plan_free(plan);
+    assert_int_equal(live_on(ctx, 1, 1), 0);
+    assert_int_equal(live_on(ctx, 1, 0), 4);
+    trd_ctx_free(ctx);
+}
+
 /* A transition whose cold start never pays back is deferred, then dropped after transition_max_deferrals. */
 static void test_deferred_transition_dropped(void **state)
 {
@@ -430,6 +478,42 @@ static void test_deferred_transition_dropped(void **state)
     trd_ctx_free(ctx);
 }
 
+/* The first poll after a requested transition to config 1 (20 items/s per instance against the current 10),
+ * with a 200 s cold start and the given payback horizon; returns the plan's RECONFIGURE count and copies its
+ * reason. */
+static size_t restarts_with_horizon(int horizon_ms, char *why, size_t cap)
+{
+    test_alloc a;
+    trd_ctx *ctx = warmed(&a);
+    assert_ok(ctx, trd_ctx_set_int(ctx, TRD_P_TRANSITION_HORIZON_MS, horizon_ms));
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_COLD_START_S, 200));
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MAX_INSTANCES, 4));
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MIN_INSTANCES, 4));
+    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    assert_ok(ctx, trd_ctx_request_transition(ctx, 1, 1, 20));
+    trd_plan *plan = NULL;
+    assert_ok(ctx, trd_ctx_poll(ctx, 41000000000ull, &plan));
+    size_t n = plan ? count_actions(plan, TRD_ACTION_RECONFIGURE) : 0;
+    snprintf(why, cap, "%s", plan ? trd_plan_reason(plan) : trd_ctx_step_reason(ctx));
+    trd_plan_free(plan);
+    trd_ctx_free(ctx);
+    return n;
+}
+
+/* The cold start is paid back over TRD_P_TRANSITION_HORIZON_MS: over the paper's one 120 s interval a 200 s
+ * cold start never pays back (20 x max(0, 1 - 200/120) = 0 < 10); over 30 minutes it does (20 x (1 - 200/1800)
+ * = 17.8 > 10), and the plan restarts instances. */
+static void test_transition_horizon(void **state)
+{
+    (void)state;
+    char why[1024];
+    assert_int_equal(restarts_with_horizon(120000, why, sizeof why), 0);
+    assert_non_null(strstr(why, "transition of 'b' to config 1 deferred: its 200 s cold start leaves 0 items/s per "
+                                "instance over a 120 s horizon, not above the current 10"));
+    assert_true(restarts_with_horizon(1800000, why, sizeof why) > 0);
+    assert_non_null(strstr(why, "restart with config 1 (17.8 items/s per instance after its cold start, now 10)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,7 +526,9 @@ int main(void)
         cmocka_unit_test(test_events),
         cmocka_unit_test(test_rare_oom_tolerated),
         cmocka_unit_test(test_rolling_transition),
+        cmocka_unit_test(test_rollback_from_a_crashing_config),
         cmocka_unit_test(test_deferred_transition_dropped),
+        cmocka_unit_test(test_transition_horizon),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

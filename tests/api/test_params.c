@@ -5,7 +5,7 @@ static void test_introspection_round_trip(void **state)
 {
     (void)state;
     size_t n = trd_param_count();
-    assert_int_equal(n, 51);
+    assert_int_equal(n, 52);
     trd_param prev = (trd_param)0;
     for (size_t i = 0; i < n; i++) {
         trd_param p;

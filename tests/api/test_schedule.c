@@ -363,7 +363,7 @@ static void test_transition_deferred_when_the_cold_start_does_not_pay_back(void 
     assert_close(trd_plan_predicted_throughput(p), 8, 1e-9);
     assert_int_equal(trd_plan_action_count(p), 0);
     assert_non_null(strstr(trd_plan_reason(p), "transition of 'm' to config 1 deferred: its 150 s cold start leaves "
-                                                "0 items/s per instance within the 120 s interval, not above the "
+                                                "0 items/s per instance over a 120 s horizon, not above the "
                                                 "current 1"));
     trd_plan_free(p);
     /* A longer interval makes the same transition worth it. */
