@@ -93,6 +93,7 @@ static void teardown(sim_engine *e)
     sim_observe_free(e);
     sim_heap_free(&e->heap);
     free(e->cost_rng);
+    free(e->alive_store.ids);
 }
 
 static void dispatch_event(sim_engine *e, const sim_ev *ev, sim_plan *plan)
@@ -107,6 +108,13 @@ static void dispatch_event(sim_engine *e, const sim_ev *ev, sim_plan *plan)
     case EV_INSTANCE_GONE: sim_fleet_gone(e, ev->id, ev->ver); break;
     case EV_JOB_FETCHED: sim_work_fetched(e, ev->id, ev->ver); break;
     case EV_JOB_DONE: sim_work_done(e, ev->id, ev->ver); break;
+    case EV_WAKE:
+        /* A step between windows (no samples: the window stays open); a later request replaced it if stale. */
+        if (ev->ver == e->wake_ver) {
+            e->wake_t = -1;
+            step_policy(e, plan, 0, 0);
+        }
+        break;
     case EV_PROBE_END: sim_probe_end(e, ev->id, ev->ver); break;
     default: sim_abort(e, SIM_E_INVALID, "simulation: unknown event kind %u", ev->kind);
     }
@@ -170,6 +178,8 @@ sim_status sim_run(const sim_scenario *sc, const sim_policy_vtable *pv, const si
     e.err = err;
     e.opt = opt;
     e.seed = opt && opt->seed ? opt->seed : sc->seed;
+    e.wake_t = -1;
+    e.alive = &e.alive_store;
     e.res = &r;
     e.last_progress_wall = wall0;
     snprintf(r.policy, sizeof r.policy, "%s", pv->name);

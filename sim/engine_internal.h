@@ -28,6 +28,7 @@ typedef enum ev_kind {
     EV_INSTANCE_GONE,    /* stop finished                                                  */
     EV_JOB_FETCHED,      /* a batch's inputs arrived; it starts computing                  */
     EV_JOB_DONE,         /* a batch finished (or ran out of memory)                        */
+    EV_WAKE,             /* a step the policy asked for between windows (sim_host_wake)    */
     EV_PROBE_END         /* a probe's time is up: its instance goes back to its config     */
 } ev_kind;
 
@@ -189,6 +190,14 @@ struct sim_host {
 
     sim_exec exec;
     uint64_t next_plan_id;
+    double wake_t;             /* the pending wake-up the policy asked for; < 0: none */
+    uint64_t wake_ver;
+    /* sim_host_instances' cache (it takes a const host; the cache is reached through a pointer to this). */
+    struct sim_alive_cache {
+        uint32_t *ids;         /* ids alive at its last call, in order */
+        size_t n, cap;
+        uint32_t scanned;      /* instances created before that call */
+    } alive_store, *alive;
 
     /* observation */
     double window_start;
@@ -205,6 +214,9 @@ struct sim_host {
 };
 
 typedef struct sim_host sim_engine;
+
+/* The ids of the instances alive, ascending (sim_host_instances' cache); NULL when out of memory. */
+const uint32_t *sim_alive_ids(const sim_engine *e, size_t *n);
 
 /* engine_flow.c */
 sim_status sim_flow_init(sim_engine *e);

@@ -27,7 +27,12 @@ static uint32_t pick(const sim_engine *e, uint32_t op, uint32_t m, uint32_t conf
 {
     uint32_t best = SIM_NONE;
     int best_rank = 4;
-    for (uint32_t id = 0; id < e->n_insts && best_rank > 0; id++) {
+    /* Only the alive are candidates: their ids, ascending (a policy that churns creates many instances). */
+    size_t n_alive = 0;
+    const uint32_t *alive = sim_alive_ids(e, &n_alive);
+    size_t n_scan = alive ? n_alive : e->n_insts;
+    for (size_t k = 0; k < n_scan && best_rank > 0; k++) {
+        uint32_t id = alive ? alive[k] : (uint32_t)k;
         const sim_inst *in = &e->insts[id];
         if (!in->alive || in->op != op || in->machine != m)
             continue;

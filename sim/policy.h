@@ -130,6 +130,24 @@ uint32_t sim_host_regime(const sim_host *h);
  * the source reaches a new workload segment. */
 int sim_host_regime_items(const sim_host *h, uint64_t *out);
 
+/* What a host's executor knows at any moment, between windows too (Ray Data's OpState: queued blocks, tasks in
+ * flight).  Policies that decide on every tick of an executor loop read it and ask for the ticks. */
+typedef struct sim_op_load {
+    uint64_t queued_items;     /* items waiting in the operator's input queue                         */
+    uint32_t queued_parts;     /* ... in that many partitions                                          */
+    uint64_t inflight_items;   /* items in running batches                                             */
+    double queued_bytes;       /* bytes of the queued items                                            */
+} sim_op_load;
+
+void sim_host_op_load(const sim_host *h, uint32_t op, sim_op_load *out);
+/* Items instance `id` is processing now (0: idle, or not alive). */
+uint32_t sim_host_instance_inflight(const sim_host *h, uint32_t id);
+/* Simulated time now, in seconds. */
+double sim_host_now(const sim_host *h);
+/* Asks for one more step at `at_s` (>= now) without closing the window: obs then carries events but no samples.
+ * At most one wake-up is pending; an earlier request replaces a later one. */
+void sim_host_wake(sim_host *h, double at_s);
+
 /* A policy.  create() makes its state (NULL is a valid state); step() runs at time 0 (obs->first) and at the
  * end of every window; destroy() releases the state and accepts NULL.  A failing step() stops the run with
  * its status and message. */

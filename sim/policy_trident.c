@@ -170,3 +170,27 @@ static sim_status step(void *state, sim_host *sh, const sim_observation *obs, si
 const sim_policy_vtable sim_policy_trident = {
     "trident", "libtrident through its public API, as a host drives it (observe, events, poll, outcomes)", 0, 1,
     NULL, create, step, destroy};
+
+/* The same policy with one libtrident parameter changed: the switch-all-at-once row of the paper's RQ2 and the
+ * ablations of its RQ5 (docs/baselines.md).  Nothing else differs. */
+static const sim_trident_param p_all_at_once[] = {{"rolling_max_fraction", 1}}; /* every instance in one round */
+static const sim_trident_param p_no_observe[] = {{"observe_estimator", 1}};     /* DS2's useful-time rates     */
+static const sim_trident_param p_no_adapt[] = {{"adapt_enable", 0}};            /* default configs only        */
+static const sim_trident_param p_no_placement[] = {{"sched_network", 0}};       /* network-agnostic MILP       */
+static const sim_trident_options o_all_at_once = {NULL, NULL, p_all_at_once, 1};
+static const sim_trident_options o_no_observe = {NULL, NULL, p_no_observe, 1};
+static const sim_trident_options o_no_adapt = {NULL, NULL, p_no_adapt, 1};
+static const sim_trident_options o_no_placement = {NULL, NULL, p_no_placement, 1};
+
+const sim_policy_vtable sim_policy_trident_all_at_once = {
+    "trident-all-at-once", "trident switching configs on all instances at once (rolling_max_fraction = 1)", 0, 1,
+    &o_all_at_once, create, step, destroy};
+const sim_policy_vtable sim_policy_trident_no_observe = {
+    "trident-no-observe", "ablation: trident with DS2's useful-time rates (observe_estimator = 1)", 0, 1,
+    &o_no_observe, create, step, destroy};
+const sim_policy_vtable sim_policy_trident_no_adapt = {
+    "trident-no-adapt", "ablation: trident at default configs (adapt_enable = 0)", 0, 1, &o_no_adapt, create, step,
+    destroy};
+const sim_policy_vtable sim_policy_trident_no_placement = {
+    "trident-no-placement", "ablation: trident with a network-agnostic MILP (sched_network = 0)", 0, 1,
+    &o_no_placement, create, step, destroy};

@@ -28,5 +28,8 @@ typedef struct sim_trident_options {
 } sim_trident_options;
 
 extern const sim_policy_vtable sim_policy_trident;
+/* With one parameter changed: trident-all-at-once, trident-no-observe, trident-no-adapt, trident-no-placement. */
+extern const sim_policy_vtable sim_policy_trident_all_at_once, sim_policy_trident_no_observe,
+    sim_policy_trident_no_adapt, sim_policy_trident_no_placement;
 
 #endif

@@ -93,6 +93,31 @@ static int decreasing(const void *a, const void *b)
     return x->op < y->op ? -1 : x->op > y->op;
 }
 
+/* Places counts[op] - got[op] more instances of every operator first-fit decreasing into `r`; per[op x machine]
+ * and got[op] count what was placed. */
+static sim_status fill_ffd(const sim_scenario *sc, room *r, const uint32_t *counts, uint32_t *got, uint32_t *per)
+{
+    order_key *ord = calloc(sc->n_ops, sizeof *ord);
+    if (!ord)
+        return SIM_E_NOMEM;
+    for (uint32_t i = 0; i < sc->n_ops; i++)
+        ord[i] = (order_key){sc, i};
+    qsort(ord, sc->n_ops, sizeof *ord, decreasing);
+    for (uint32_t k = 0; k < sc->n_ops; k++) {
+        uint32_t op = ord[k].op;
+        for (uint32_t m = 0; m < sc->n_machines && got[op] < counts[op];)
+            if (take(sc, r, &sc->ops[op], m)) {
+                got[op]++;
+                if (per)
+                    per[(size_t)op * sc->n_machines + m]++;
+            } else {
+                m++;
+            }
+    }
+    free(ord);
+    return SIM_OK;
+}
+
 sim_status sim_realise_pack(sim_host *h, const uint32_t *counts, const uint32_t *configs, sim_plan *plan,
                             uint32_t *placed, sim_error *err)
 {
@@ -101,9 +126,8 @@ sim_status sim_realise_pack(sim_host *h, const uint32_t *counts, const uint32_t 
     sim_instance_view *iv = calloc(n_inst + 1, sizeof *iv);
     uint32_t *per = calloc((size_t)sc->n_ops * sc->n_machines, sizeof *per); /* placed (op, machine) */
     uint32_t *got = calloc(sc->n_ops, sizeof *got);
-    order_key *ord = calloc(sc->n_ops, sizeof *ord);
     room r = {0};
-    sim_status st = (!iv || !per || !got || !ord) ? SIM_E_NOMEM : room_init(sc, &r);
+    sim_status st = (!iv || !per || !got) ? SIM_E_NOMEM : room_init(sc, &r);
     if (st != SIM_OK)
         goto done;
     sim_host_instances(h, iv, n_inst);
@@ -119,19 +143,7 @@ sim_status sim_realise_pack(sim_host *h, const uint32_t *counts, const uint32_t 
         }
     }
     /* 2. the rest, first-fit decreasing */
-    for (uint32_t i = 0; i < sc->n_ops; i++)
-        ord[i] = (order_key){sc, i};
-    qsort(ord, sc->n_ops, sizeof *ord, decreasing);
-    for (uint32_t k = 0; k < sc->n_ops; k++) {
-        uint32_t op = ord[k].op;
-        for (uint32_t m = 0; m < sc->n_machines && got[op] < counts[op];)
-            if (take(sc, &r, &sc->ops[op], m)) {
-                got[op]++;
-                per[(size_t)op * sc->n_machines + m]++;
-            } else {
-                m++;
-            }
-    }
+    st = fill_ffd(sc, &r, counts, got, per);
     for (uint32_t op = 0; op < sc->n_ops && st == SIM_OK; op++) {
         if (placed)
             placed[op] = got[op];
@@ -148,8 +160,98 @@ done:
     free(iv);
     free(per);
     free(got);
-    free(ord);
     return st == SIM_OK ? SIM_OK : sim_fail(err, st, "realiser: out of memory");
+}
+
+sim_status sim_realise_grow(sim_host *h, const uint32_t *add, sim_plan *plan, uint32_t *placed, sim_error *err)
+{
+    const sim_scenario *sc = sim_host_scenario(h);
+    size_t n_inst = sim_host_instances(h, NULL, 0);
+    sim_instance_view *iv = calloc(n_inst + 1, sizeof *iv);
+    uint32_t *per = calloc((size_t)sc->n_ops * sc->n_machines, sizeof *per);
+    uint32_t *got = calloc(sc->n_ops, sizeof *got);
+    room r = {0};
+    sim_status st = (!iv || !per || !got) ? SIM_E_NOMEM : room_init(sc, &r);
+    if (st != SIM_OK)
+        goto done;
+    /* Everything alive holds its resources until its stop finishes, leaving or not. */
+    sim_host_instances(h, iv, n_inst);
+    for (size_t k = 0; k < n_inst; k++)
+        take(sc, &r, &sc->ops[iv[k].op], sc->machine_of_node[iv[k].node] + iv[k].member);
+    st = fill_ffd(sc, &r, add, got, per);
+    for (uint32_t op = 0; op < sc->n_ops && st == SIM_OK; op++) {
+        if (placed)
+            placed[op] = got[op];
+        for (uint32_t m = 0; m < sc->n_machines && st == SIM_OK; m++) {
+            uint32_t c = per[(size_t)op * sc->n_machines + m];
+            if (c) {
+                trd_action a = {TRD_ACTION_START, op, sc->machines[m].node, sc->machines[m].member, 0,
+                                TRD_NO_CONFIG, c, 1};
+                st = sim_plan_add_action(plan, &a);
+            }
+        }
+    }
+done:
+    room_free(&r);
+    free(iv);
+    free(per);
+    free(got);
+    return st == SIM_OK ? SIM_OK : sim_fail(err, st, "realiser: out of memory");
+}
+
+int sim_realise_fits(const sim_scenario *sc, const uint32_t *counts)
+{
+    room r = {0};
+    uint32_t *got = calloc(sc->n_ops, sizeof *got);
+    int fits = got && room_init(sc, &r) == SIM_OK && fill_ffd(sc, &r, counts, got, NULL) == SIM_OK;
+    for (uint32_t op = 0; op < sc->n_ops && fits; op++)
+        fits = got[op] >= counts[op];
+    room_free(&r);
+    free(got);
+    return fits;
+}
+
+void sim_realise_current(const sim_host *h, uint32_t *counts)
+{
+    const sim_scenario *sc = sim_host_scenario(h);
+    memset(counts, 0, sc->n_ops * sizeof *counts);
+    size_t n = sim_host_instances(h, NULL, 0);
+    sim_instance_view *iv = calloc(n + 1, sizeof *iv);
+    if (!iv)
+        return; /* counts stay 0: the caller sees an empty deployment and re-plans, which is safe */
+    sim_host_instances(h, iv, n);
+    for (size_t k = 0; k < n; k++)
+        counts[iv[k].op] += iv[k].state != SIM_INSTANCE_DRAINING && iv[k].state != SIM_INSTANCE_STOPPING;
+    free(iv);
+}
+
+sim_status sim_realise_counts(sim_host *h, const uint32_t *counts, sim_plan *plan, uint32_t *placed,
+                              sim_error *err)
+{
+    const sim_scenario *sc = sim_host_scenario(h);
+    uint32_t *configs = calloc(sc->n_ops, sizeof *configs); /* config 0: every knob at its default */
+    sim_status st = configs ? sim_realise_pack(h, counts, configs, plan, placed, err)
+                            : sim_fail(err, SIM_E_NOMEM, "realiser: out of memory");
+    free(configs);
+    return st == SIM_OK ? sim_realise_actions(h, plan, NULL, err) : st;
+}
+
+sim_status sim_realise_declared(sim_host *h, sim_plan *plan, sim_error *err)
+{
+    const sim_scenario *sc = sim_host_scenario(h);
+    uint32_t *counts = calloc(sc->n_ops, sizeof *counts);
+    if (!counts)
+        return sim_fail(err, SIM_E_NOMEM, "realiser: out of memory");
+    for (uint32_t i = 0, n = trd_ctx_deployment_count(sc->model); i < n; i++) {
+        uint32_t op, count;
+        if (trd_ctx_get_deployment(sc->model, i, &op, NULL, NULL, NULL, &count) == TRD_OK && op < sc->n_ops)
+            counts[op] += count;
+    }
+    for (uint32_t op = 0; op < sc->n_ops; op++)
+        counts[op] = counts[op] < sc->ops[op].min_instances ? sc->ops[op].min_instances : counts[op];
+    sim_status st = sim_realise_counts(h, counts, plan, NULL, err);
+    free(counts);
+    return st;
 }
 
 /* Counts per (op, machine, config): what runs (instances not leaving, by the config they will have) and what

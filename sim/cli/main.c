@@ -19,7 +19,7 @@ void cli_list_policies(FILE *f)
 {
     fprintf(f, "policies:\n");
     for (size_t i = 0; sim_policy_at(i); i++)
-        fprintf(f, "  %-8s %s\n", sim_policy_at(i)->name, sim_policy_at(i)->description);
+        fprintf(f, "  %-20s %s\n", sim_policy_at(i)->name, sim_policy_at(i)->description);
 }
 
 static void usage(FILE *f)

@@ -31,6 +31,18 @@ static void test_bundled_and_chain(void **state)
     }
 }
 
+/* The baselines (docs/baselines.md) conserve items and capacity too: they scale every tick (raydata), reconfigure
+ * from measurements (ds2, conttune, xenna) or deploy tuned configs that may run out of memory (scoot). */
+static void test_baselines(void **state)
+{
+    (void)state;
+    static const char *const baselines[] = {"raydata", "ds2", "conttune", "scoot", "xenna"};
+    for (size_t k = 0; k < sizeof baselines / sizeof baselines[0]; k++) {
+        check_policy("tests/sim/data/chain.yaml", 2000, baselines[k]);
+        check_policy("examples/pipelines/pdf.yaml", 300, baselines[k]);
+    }
+}
+
 /* Frequent transient spikes near the cap: batches are lost to OOM, their items retried, none lost. */
 static void test_items_survive_ooms(void **state)
 {
@@ -69,6 +81,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bundled_and_chain),
+        cmocka_unit_test(test_baselines),
         cmocka_unit_test(test_items_survive_ooms),
         cmocka_unit_test(test_overfull_plan_is_partial),
     };

@@ -1,5 +1,6 @@
-/* test_realiser.c -- the shared realiser: first-fit-decreasing packing that keeps what runs, and action diffs
- * (stops, then starts, then restarts in place, all at once or rolling), executed by the engine. */
+/* test_realiser.c -- the shared realiser: first-fit-decreasing packing that keeps what runs, action diffs
+ * (stops, then starts, then restarts in place, all at once or rolling), executed by the engine; the capacity
+ * test of an empty cluster and incremental growth around what runs. */
 #include "sim_test.h"
 
 typedef struct pack_check {
@@ -46,6 +47,63 @@ static void test_pack_keeps_and_fills(void **state)
     assert_int_equal(c.actions[TRD_ACTION_STOP], 0);
     assert_int_equal(r.instance_starts, 1 + 2 + 1 + 11 + 1);
     assert_int_equal(s.last_outcome, SIM_OUTCOME_APPLIED);
+    sim_test_assert_conservation(sc, &r);
+    sim_result_release(&r);
+    sim_scenario_free(sc);
+}
+
+/* The capacity test of the searches: the same packing, from an empty cluster. */
+static void test_fits(void **state)
+{
+    (void)state;
+    sim_scenario *sc = sim_test_load("tests/sim/data/chain.yaml", 0);
+    /* cpu: 8 cores; gpu: 8 cores and 2 devices.  1 source + 13 split + 2 embed fill every core. */
+    uint32_t ok[3] = {1, 13, 2}, one_core_too_many[3] = {1, 14, 2}, three_devices[3] = {1, 0, 3};
+    assert_int_equal(sim_realise_fits(sc, ok), 1);
+    assert_int_equal(sim_realise_fits(sc, one_core_too_many), 0);
+    assert_int_equal(sim_realise_fits(sc, three_devices), 0);
+    sim_scenario_free(sc);
+}
+
+typedef struct grow_check {
+    uint32_t placed[3];
+    size_t starts;
+    int done;
+} grow_check;
+
+static sim_status grow_once(sim_test_script *s, sim_host *h, const sim_observation *obs, sim_plan *plan,
+                            sim_error *err)
+{
+    (void)obs;
+    grow_check *c = s->user;
+    if (c->done++)
+        return SIM_OK;
+    uint32_t add[3] = {0, 20, 2};
+    sim_status st = sim_realise_grow(h, add, plan, c->placed, err);
+    for (size_t k = 0; k < plan->n_actions; k++) {
+        assert_int_equal(plan->actions[k].kind, TRD_ACTION_START);
+        assert_int_equal(plan->actions[k].round, 1);
+        c->starts += plan->actions[k].count;
+    }
+    return st;
+}
+
+/* Growth goes where there is room now, around everything alive. */
+static void test_grow_around_running(void **state)
+{
+    (void)state;
+    sim_scenario *sc = sim_test_load("tests/sim/data/chain.yaml", 3000);
+    static const sim_test_deploy d[] = {{"source", 0, 0, 1, 0}, {"split", 0, 0, 2, 0}, {"embed", 1, 0, 1, 0}};
+    grow_check c = {{0}, 0, 0};
+    sim_test_script s = {d, 3, 1, grow_once, &c, 0, 0, {0}, 0, 0};
+    sim_result r;
+    sim_test_run_script(sc, &s, 1, &r);
+    /* cpu: 8 - 1 - 2 = 5 split; gpu: one device left for embed, then 8 - 2 = 6 cores for split. */
+    assert_int_equal(c.placed[0], 0);
+    assert_int_equal(c.placed[1], 11);
+    assert_int_equal(c.placed[2], 1);
+    assert_int_equal(c.starts, 12);
+    assert_int_equal(r.instance_starts, 4 + 12);
     sim_test_assert_conservation(sc, &r);
     sim_result_release(&r);
     sim_scenario_free(sc);
@@ -120,6 +178,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pack_keeps_and_fills),
         cmocka_unit_test(test_rolling_restarts),
+        cmocka_unit_test(test_fits),
+        cmocka_unit_test(test_grow_around_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
