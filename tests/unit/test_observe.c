@@ -253,8 +253,19 @@ static void test_async_capacity_needs_a_backlog(void **state)
     assert_int_equal(trd__observe_estimate(&f->obs, 1, 0, NULL, &mean, &sd, &noise, &points), TRD__SRC_EMA);
     assert_close(mean, 10, 1e-12);
     assert_true(trd__observe_capacity_now(&f->obs, 1));
+    /* 90% busy with a backlog is saturated (an accelerator seldom shows more): 9 items/s is taken as it is, not
+     * as 10.  EMA: 0.3 x 9 + 0.7 x 10 = 9.7. */
+    s = window_at(4, 3);
+    s.op = 1;
+    s.items_in = 90;
+    s.busy_s = 9;
+    s.utilisation = 0.9;
+    s.queue_start = s.queue_end = 40;
+    assert_int_equal(trd__observe_add(&f->obs, &f->p, f->model, &s, 1, NULL, 0), TRD_OK);
+    assert_int_equal(trd__observe_estimate(&f->obs, 1, 0, NULL, &mean, &sd, &noise, &points), TRD__SRC_EMA);
+    assert_close(mean, 9.7, 1e-12);
     /* A synchronous operator 30% busy at 3 items/s: 10 items/s by its utilisation, a capacity too. */
-    trd_sample u = window_at(4, 3);
+    trd_sample u = window_at(5, 3);
     u.items_in = 30;
     u.busy_s = 3;
     u.utilisation = 0.3;
