@@ -267,6 +267,24 @@ class Context:
         self._call(lib.trd_ctx_get_operator_attr, self._op(op), _attr_id("TRD_OP_", attr), out)
         return float(out[0])
 
+    def knob_names(self, op: OpRef) -> list[str]:
+        o = self._op(op)
+        name = ffi.new("const char **")
+        with self._lock:
+            out = []
+            for k in range(lib.trd_ctx_knob_count(self._p(), o)):
+                self._call(lib.trd_ctx_get_knob, o, k, name, ffi.NULL, ffi.NULL, ffi.NULL, ffi.NULL, ffi.NULL)
+                out.append(string(name[0]))
+            return out
+
+    def config_values(self, op: OpRef, config: int) -> dict[str, float]:
+        """The knob values of one of op's configs, by knob name."""
+        o = self._op(op)
+        names = self.knob_names(o)
+        buf = ffi.new("double[]", max(len(names), 1))
+        self._call(lib.trd_ctx_config_values, o, config, buf, len(names), ffi.NULL)
+        return {n: float(buf[i]) for i, n in enumerate(names)}
+
     def deployment(self) -> list[Target]:
         """The live deployment (what the loop believes runs where)."""
         op_names, node_names = self._names()
