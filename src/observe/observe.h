@@ -103,6 +103,7 @@ typedef struct trd__op_state {
     int seen;
     trd_observe_stats stats;
     double flow_in, flow_out, flow_bytes_out; /* item and byte totals of folded samples, until taken */
+    double flow_queue;                        /* input-queue growth over whole-operator samples, until taken */
 } trd__op_state;
 
 typedef struct trd__observe {
@@ -148,6 +149,10 @@ void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, do
 /* The same without the reset. */
 void trd__observe_peek_flow(const trd__observe *obs, uint32_t op, double *items_in, double *items_out,
                             double *bytes_out);
+/* How much the operator's input queue grew (negative: shrank) over the whole-operator samples folded since the
+ * last take: what arrived is items_in plus this.  Instance samples are left out -- each repeats the queue the
+ * instances share.  Reset by trd__observe_take_flow. */
+double trd__observe_peek_queue_growth(const trd__observe *obs, uint32_t op);
 
 /* The largest device and host memory peaks reported for (op, config) since its estimator was created or
  * invalidated (0 when none was reported).  Returns 0 if the pair has no estimator, else 1. */

@@ -92,3 +92,22 @@ def test_estimate_at_given_features_and_unknown_operator(chain: trident.Context,
         chain.estimate(99)
     with pytest.raises(trident.InvalidArgument):
         chain.estimate("slow", features=[1.0, 2.0])  # the operator has one feature
+
+
+def test_a_growing_backlog_is_not_mistaken_for_a_filter(chain: trident.Context) -> None:
+    """A fast producer (20 items/s, fully busy) ahead of a slow consumer (10 items/s): the consumer takes 10 items
+    a second while its queue grows by 10.  What arrived (taken + queue growth) is all the producer emitted, so the
+    edge's share stays 1 and the plan is the balanced split -- not the 4/4 a share of 0.5 would give."""
+    fast, slow = chain.find_operator("fast"), chain.find_operator("slow")
+    for k in range(12):
+        chain.observe([
+            trident.Sample(window_start_ns=k * NS, window_end_ns=(k + 1) * NS, op=fast, items_in=20, items_out=20,
+                           queue_start=1000, queue_end=1000, busy_s=1.0, utilisation=1.0, features=[3.0]),
+            trident.Sample(window_start_ns=k * NS, window_end_ns=(k + 1) * NS, op=slow, items_in=10, items_out=10,
+                           queue_start=10 * k, queue_end=10 * (k + 1), busy_s=1.0, utilisation=1.0,
+                           features=[3.0])])
+    chain.observe_queue_slope = 100.0  # keep the backlog windows: this test is about flows, not filtering
+    plan = chain.poll(13 * NS)
+    assert plan is not None
+    assert plan.instances() == {"fast": 3, "slow": 5}
+    assert plan.bottleneck_name == "slow"
