@@ -32,7 +32,7 @@ def run_mode(mode: str, args: argparse.Namespace) -> dict:
     cb = None
     if mode == "trident":
         import trident.ray
-        cb = trident.ray.install(window_s=1.0, interval_s=5.0)
+        cb = trident.ray.install(window_s=1.0, interval_s=args.interval_s)
     up_s, down_s = args.up_s, args.down_s
 
     class Upstream:
@@ -74,6 +74,8 @@ def main() -> None:
     ap.add_argument("--down-s", type=float, default=0.21)
     ap.add_argument("--hand", type=int, nargs=2, default=None,
                     help="hand-sized pools (default: the issue's 56/70 of 126 scaled to --cpus)")
+    ap.add_argument("--interval-s", type=float, default=10.0,
+                    help="libtrident's scheduling interval T_sched for the adapter (default 10 s)")
     ap.add_argument("--mode", choices=["default", "hand_sized", "trident"], help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args()
@@ -88,7 +90,7 @@ def main() -> None:
     for mode in ("default", "hand_sized", "trident"):
         cmd = [sys.executable, __file__, "--mode", mode, "--batches", str(args.batches), "--rows", str(args.rows),
                "--cpus", str(args.cpus), "--up-s", str(args.up_s), "--down-s", str(args.down_s),
-               "--hand", *map(str, args.hand)]
+               "--hand", *map(str, args.hand), "--interval-s", str(args.interval_s)]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
         line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
         if proc.returncode != 0 or line is None:
@@ -106,7 +108,8 @@ def main() -> None:
         "all_rows_arrived": all(r["rows"] == r["rows_expected"] for r in results.values()),
         "config": {"batches": args.batches, "rows_per_batch": args.rows, "logical_cpus": args.cpus,
                    "upstream_s_per_batch": args.up_s, "downstream_s_per_batch": args.down_s,
-                   "hand_sized_pools": args.hand, "elastic_pools": [1, args.cpus]},
+                   "hand_sized_pools": args.hand, "elastic_pools": [1, args.cpus],
+                   "trident_interval_s": args.interval_s},
         "upstream_reference": {"issue": "ray-project/ray#65540", "ray": "2.57.0", "cpus": 128,
                                "default_s": 178, "hand_sized_s": 75, "hand_sized_pools": [56, 70]},
         "trident_plans": results["trident"].get("plans", []),

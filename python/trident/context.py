@@ -389,6 +389,13 @@ class Context:
         self._call(lib.trd_ctx_observe_stats, self._op(op), out)
         return {name: int(getattr(out, name)) for name, _ in ffi.typeof("trd_observe_stats").fields}
 
+    def loop_op_info(self, op: OpRef) -> dict[str, float]:
+        """What the loop learned about op: start/stop/cold-start times, items out per item in, bytes per output
+        item (NaN where nothing was learned), and its transition state."""
+        out = ffi.new("trd_loop_op_info *")
+        self._call(lib.trd_ctx_loop_op_info, self._op(op), out)
+        return {name: getattr(out, name) for name, _ in ffi.typeof("trd_loop_op_info").fields}
+
     def step_info(self) -> StepInfo:
         out = ffi.new("trd_step_info *")
         self._call(lib.trd_ctx_step_info, out)

@@ -319,8 +319,10 @@ class TridentCallback(ri.ExecutionCallback):
                         track.config = a.config
         self.ctx.report_outcome(plan, Outcome.APPLIED, now)
         estimates = {t.name: round(self.ctx.estimate(t.id).items_per_s, 3) for t in self.ops.values()}
+        learned = {t.name: self.ctx.loop_op_info(t.id) for t in self.ops.values()}
+        live = {t.op_name: t.instances for t in self.ctx.deployment()}
         self.plans.append({"id": plan.id, "t_s": (now - self._t0) / NS, "instances": wanted,
-                           "estimated_items_per_s": estimates,
+                           "estimated_items_per_s": estimates, "learned": learned, "live_before": live,
                            "predicted_throughput": plan.predicted_throughput, "reason": plan.reason})
         log.info("trident: plan %d applied: %s (%s)", plan.id, wanted, plan.reason)
         if self.config.on_plan is not None:
