@@ -121,6 +121,8 @@ class TridentCallback(ri.ExecutionCallback):
         self.errors: list[str] = []
         self.samples: list[Sample] = []
         self.policy: Optional[TridentConcurrencyPolicy] = None
+        self.shapes: list[dict[str, Any]] = []
+        self.placement: dict[Any, list[str]] = {}     # op -> Ray node ids, one per planned instance
         self._t0 = 0
         self._last_step = 0
         self._last_emit = 0
@@ -156,7 +158,8 @@ class TridentCallback(ri.ExecutionCallback):
         params.update(cfg.params)
         ctx = Context(**params)
         used: set[str] = set()
-        for i, shape in enumerate(cfg.cluster or ri.cluster_shapes()):
+        self.shapes = cfg.cluster or ri.cluster_shapes()
+        for i, shape in enumerate(self.shapes):
             attrs = dict(count=len(shape.get("node_ids", [0])), cpus=max(shape["cpus"], 0.001),
                          memory_bytes=max(shape.get("memory_bytes", 0), 2**30))
             if shape.get("gpus"):
@@ -190,9 +193,24 @@ class TridentCallback(ri.ExecutionCallback):
         for op, track in self.ops.items():
             if track.name and cfg.knobs.get(ri.op_name(op)):
                 ri.add_task_kwargs_fn(op, self._kwargs_fn(op))
+            if track.actor and sum(len(sh.get("node_ids", [])) for sh in self.shapes) > 1:
+                ri.set_remote_args_fn(op, self._placement_fn(op))
         now = time.monotonic_ns()
         self._t0 = self._last_step = self._last_emit = now
         self._window_end = (now // (w_ms * 1_000_000) + 1) * w_ms * 1_000_000
+
+    def _placement_fn(self, op: Any) -> Callable[[], dict[str, Any]]:
+        """Remote args for each new actor of op: soft affinity to the machines the plan puts its instances on,
+        in turn (nothing before the first plan)."""
+        turn = [0]
+
+        def remote_args() -> dict[str, Any]:
+            slots = self.placement.get(op)
+            if not slots:
+                return {}
+            turn[0] += 1
+            return ri.node_affinity(slots[turn[0] % len(slots)])
+        return remote_args
 
     def _kwargs_fn(self, op: Any) -> Callable[[], dict[str, Any]]:
         def kwargs() -> dict[str, Any]:
@@ -312,6 +330,13 @@ class TridentCallback(ri.ExecutionCallback):
                 track.reported_size = n
             else:
                 self.policy.caps[op] = max(1, n)
+        for op, track in self.ops.items():
+            slots = []
+            for t in plan.targets:
+                ids = self.shapes[t.node].get("node_ids", []) if t.node < len(self.shapes) else []
+                if t.op == track.id and t.member < len(ids):
+                    slots += [ids[t.member]] * t.instances
+            self.placement[op] = slots
         for a in plan.actions:
             if a.kind == a.kind.RECONFIGURE:
                 for op, track in self.ops.items():

@@ -94,3 +94,16 @@ def test_pipeline_with_the_adapter(local_ray) -> None:
     assert 2 in after, (planned[0], cb.pool_sizes)
     assert all(1 <= p["instances"][gpu] <= 2 for p in cb.plans)
     assert os.environ.get("RAY_DATA_EXECUTION_CALLBACKS") is None
+
+
+def test_placement_follows_the_plan_targets() -> None:
+    """On a multi-node cluster each new actor gets soft affinity to a machine the plan put an instance on, in
+    turn (the CI cluster has one node, so this checks the hook itself)."""
+    cb = trident.ray.TridentCallback()
+    a, b = "a" * 56, "b" * 56  # Ray node ids are 28 bytes in hex
+    cb.placement = {"op": [a, b, b]}
+    fn = cb._placement_fn("op")
+    got = [fn()["scheduling_strategy"] for _ in range(6)]
+    assert sorted(s.node_id for s in got) == [a] * 2 + [b] * 4
+    assert all(s.soft for s in got)
+    assert cb._placement_fn("other")() == {}
