@@ -118,7 +118,7 @@ def main() -> None:
     import ray
     summary["ray_version"] = ray.__version__
     if args.json:
-        print(json.dumps(summary, indent=2))
+        print(json.dumps(summary, indent=2, allow_nan=False))
     else:
         print(f"trident / hand-sized = {summary['trident_vs_hand_sized']:.3f}; "
               f"default / hand-sized = {summary['default_vs_hand_sized']:.3f}")

@@ -12,6 +12,7 @@ _ray_internals.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -344,7 +345,8 @@ class TridentCallback(ri.ExecutionCallback):
                         track.config = a.config
         self.ctx.report_outcome(plan, Outcome.APPLIED, now)
         estimates = {t.name: round(self.ctx.estimate(t.id).items_per_s, 3) for t in self.ops.values()}
-        learned = {t.name: self.ctx.loop_op_info(t.id) for t in self.ops.values()}
+        learned = {t.name: {k: (None if isinstance(v, float) and math.isnan(v) else v)  # None: not learned yet
+                            for k, v in self.ctx.loop_op_info(t.id).items()} for t in self.ops.values()}
         live = {t.op_name: t.instances for t in self.ctx.deployment()}
         self.plans.append({"id": plan.id, "t_s": (now - self._t0) / NS, "instances": wanted,
                            "estimated_items_per_s": estimates, "learned": learned, "live_before": live,
