@@ -554,7 +554,8 @@ TRD_API trd_status trd_ctx_add_config(trd_ctx *ctx, uint32_t op, const double *v
 
 /* Adds the edge from -> to.  `share` in (0, 1] is the prior fraction of `from`'s output items sent along this
  * edge (1 for a plain chain or a broadcast; below 1 for routing, e.g. 0.1 of blocks go to table OCR); it is
- * re-estimated online.
+ * re-estimated online, for an operator with one input, as what arrived at `to` (items taken plus the growth of
+ * its input queue in whole-operator samples) over what `from` emitted.
  * @return TRD_OK; TRD_E_INVALID_ARG (NULL ctx, self-loop, duplicate edge, share outside (0, 1]);
  *         TRD_E_NOT_FOUND (either operator); TRD_E_LIMIT; TRD_E_NOMEM.  Cycles are reported at commit.
  *         Since 0.1. */

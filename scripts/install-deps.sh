@@ -4,8 +4,9 @@
 #                    decimal comma (for the locale-independence test), the CBC solver program (the MILP
 #                    benchmark cross-checks GLPK against it), and gnuplot without X (trident-sim draws its
 #                    throughput plots with its png terminal)
-#   Python packages (pip, into ./.venv): cffi and pytest (the header's cffi check), numpy and scikit-learn (the GP
-#                    oracle fixtures and the speed comparison)
+#   Python packages (pip, into ./.venv): cffi, pytest and hypothesis (the header's cffi check and the Python
+#                    package's tests; python3-dev lets cffi compile the API-mode check), numpy and scikit-learn
+#                    (the GP oracle fixtures and the speed comparison), ray[data]==2.60.0 (the Ray Data adapter)
 # Safe to run again.  Run as root, or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config ca-certificates \
     libglpk-dev libgsl-dev libopenblas-dev libyaml-dev libcmocka-dev coinor-cbc gnuplot-nox \
-    python3 python3-venv python3-pip \
+    python3 python3-venv python3-pip python3-dev \
     locales
 
 # A locale whose decimal separator is a comma: the locale test sets it and checks our numbers ignore it.

@@ -59,7 +59,8 @@ static void fill_hints(const trd_ctx *ctx, const trd__learned *learned, size_t n
     }
 }
 
-/* Items out per item in, bytes per item and edge shares, updated with what was folded since the last step,
+/* Items out per item in, bytes per item and edge shares (arrivals over the producer's output, arrivals being the
+ * items taken plus the queue's growth), updated with what was folded since the last step,
  * into copies of the loop's tables (`l`, `shares`): the step uses them, and installs them only when it
  * commits -- a failed step leaves the flows in the observe layer for the next one.  A share is learned only
  * for an edge into an operator with no other input: with fan-in, what arrives cannot be told apart by edge,
@@ -84,7 +85,11 @@ static void learn_flows(trd_ctx *ctx, trd__learned *l, trd__ema *shares)
         size_t fan_in = 0;
         for (size_t q = 0; q < m->n_edges; q++)
             fan_in += m->edges[q].to == to;
-        double out = l[from].flow_out, in = l[to].flow_in;
+        /* What arrived is what was taken plus what piled up in the queue: while a slow consumer's backlog grows,
+         * the items it takes undercount the producer's share (a fast upstream feeding a slow downstream would
+         * otherwise look like a filter, and the scheduler would starve the bottleneck further). */
+        double out = l[from].flow_out;
+        double in = l[to].flow_in + trd__observe_peek_queue_growth(&ctx->observe, to);
         if (fan_in == 1 && out > 0 && in > 0)
             trd__ema_add(&shares[e], fmin(1, in / out), alpha);
     }

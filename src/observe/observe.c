@@ -479,6 +479,8 @@ static void fold_sample(trd__observe *obs, const trd__observe_params *p, const t
     os->flow_in += (double)s->items_in;
     os->flow_out += (double)s->items_out;
     os->flow_bytes_out += (double)s->bytes_out;
+    if (s->instance == TRD_WHOLE_OPERATOR)
+        os->flow_queue += (double)s->queue_end - (double)s->queue_start;
     w->samples++;
 }
 
@@ -672,7 +674,12 @@ void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, do
 {
     trd__observe_peek_flow(obs, op, items_in, items_out, bytes_out);
     if (op < obs->n_ops)
-        obs->ops[op].flow_in = obs->ops[op].flow_out = obs->ops[op].flow_bytes_out = 0;
+        obs->ops[op].flow_in = obs->ops[op].flow_out = obs->ops[op].flow_bytes_out = obs->ops[op].flow_queue = 0;
+}
+
+double trd__observe_peek_queue_growth(const trd__observe *obs, uint32_t op)
+{
+    return op < obs->n_ops ? obs->ops[op].flow_queue : 0;
 }
 
 int trd__observe_capacity_now(const trd__observe *obs, uint32_t op)

@@ -113,6 +113,7 @@ typedef struct trd__op_state {
     double flow_in, flow_out, flow_bytes_out; /* item and byte totals of folded samples, until taken */
     uint64_t window_ns;        /* end of its latest closed window (any config)                        */
     uint64_t capacity_ns;      /* end of its latest closed window that measured its capacity          */
+    double flow_queue;                        /* input-queue growth over whole-operator samples, until taken */
 } trd__op_state;
 
 typedef struct trd__observe {
@@ -158,6 +159,10 @@ void trd__observe_take_flow(trd__observe *obs, uint32_t op, double *items_in, do
 /* The same without the reset. */
 void trd__observe_peek_flow(const trd__observe *obs, uint32_t op, double *items_in, double *items_out,
                             double *bytes_out);
+/* How much the operator's input queue grew (negative: shrank) over the whole-operator samples folded since the
+ * last take: what arrived is items_in plus this.  Instance samples are left out -- each repeats the queue the
+ * instances share.  Reset by trd__observe_take_flow. */
+double trd__observe_peek_queue_growth(const trd__observe *obs, uint32_t op);
 
 /* Whether the operator's latest closed windows measured its capacity: steady state, or a trustworthy
  * utilisation -- not an asynchronous operator starved of input, whose windows show its arrivals. */
