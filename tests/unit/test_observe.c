@@ -253,12 +253,12 @@ static void test_async_capacity_needs_a_backlog(void **state)
     assert_int_equal(trd__observe_estimate(&f->obs, 1, 0, NULL, &mean, &sd, &noise, &points), TRD__SRC_EMA);
     assert_close(mean, 10, 1e-12);
     assert_true(trd__observe_capacity_now(&f->obs, 1));
-    /* 90% busy with a backlog is saturated (an accelerator seldom shows more): 9 items/s is taken as it is, not
-     * as 10.  EMA: 0.3 x 9 + 0.7 x 10 = 9.7. */
+    /* A request in progress all window long, at 90% device utilisation (a saturated accelerator seldom shows
+     * more): 9 items/s is its capacity as it is, not 10.  EMA: 0.3 x 9 + 0.7 x 10 = 9.7. */
     s = window_at(4, 3);
     s.op = 1;
     s.items_in = 90;
-    s.busy_s = 9;
+    s.busy_s = 10;
     s.utilisation = 0.9;
     s.queue_start = s.queue_end = 40;
     assert_int_equal(trd__observe_add(&f->obs, &f->p, f->model, &s, 1, NULL, 0), TRD_OK);
