@@ -57,6 +57,19 @@ static trd_ctx *warmed(test_alloc *a)
     return ctx;
 }
 
+/* warmed(), with b pinned at its 4 instances (no growth: only a transition changes things) and, if
+ * cold_start_s > 0, that cold start declared; committed. */
+static trd_ctx *pinned(test_alloc *a, double cold_start_s)
+{
+    trd_ctx *ctx = warmed(a);
+    if (cold_start_s > 0)
+        assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_COLD_START_S, cold_start_s));
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MAX_INSTANCES, 4));
+    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MIN_INSTANCES, 4));
+    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    return ctx;
+}
+
 static void test_arguments_and_state(void **state)
 {
     (void)state;
@@ -355,11 +368,7 @@ static void test_rolling_transition(void **state)
 {
     (void)state;
     test_alloc a;
-    trd_ctx *ctx = warmed(&a);
-    /* No growth, so that only the transition changes things: b is pinned at 4 instances. */
-    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MAX_INSTANCES, 4));
-    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MIN_INSTANCES, 4));
-    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    trd_ctx *ctx = pinned(&a, 0);
     assert_status(ctx, TRD_E_STATE, trd_ctx_request_transition(ctx, 1, 1, 0)); /* no estimate of config 1 yet */
     assert_status(ctx, TRD_E_STATE, trd_ctx_request_transition(ctx, 1, 0, 20)); /* runs it already */
     assert_status(ctx, TRD_E_INVALID_ARG, trd_ctx_request_transition(ctx, 1, 1, NAN));
@@ -405,10 +414,7 @@ static void test_rollback_from_a_crashing_config(void **state)
 {
     (void)state;
     test_alloc a;
-    trd_ctx *ctx = warmed(&a);
-    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MAX_INSTANCES, 4));
-    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MIN_INSTANCES, 4));
-    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    trd_ctx *ctx = pinned(&a, 0);
     assert_ok(ctx, trd_ctx_request_transition(ctx, 1, 1, 20));
     double t = 41;
     trd_plan *plan = NULL;
@@ -452,11 +458,7 @@ static void test_deferred_transition_dropped(void **state)
 {
     (void)state;
     test_alloc a;
-    trd_ctx *ctx = warmed(&a);
-    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_COLD_START_S, 600));
-    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MAX_INSTANCES, 4));
-    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MIN_INSTANCES, 4));
-    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
+    trd_ctx *ctx = pinned(&a, 600);
     assert_ok(ctx, trd_ctx_request_transition(ctx, 1, 1, 20));
     double t = 41;
     for (int k = 0; k < 3; k++) {
@@ -484,12 +486,8 @@ static void test_deferred_transition_dropped(void **state)
 static size_t restarts_with_horizon(int horizon_ms, char *why, size_t cap)
 {
     test_alloc a;
-    trd_ctx *ctx = warmed(&a);
+    trd_ctx *ctx = pinned(&a, 200);
     assert_ok(ctx, trd_ctx_set_int(ctx, TRD_P_TRANSITION_HORIZON_MS, horizon_ms));
-    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_COLD_START_S, 200));
-    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MAX_INSTANCES, 4));
-    assert_ok(ctx, trd_ctx_set_operator_attr(ctx, 1, TRD_OP_MIN_INSTANCES, 4));
-    assert_ok(ctx, trd_ctx_commit_model(ctx, NULL));
     assert_ok(ctx, trd_ctx_request_transition(ctx, 1, 1, 20));
     trd_plan *plan = NULL;
     assert_ok(ctx, trd_ctx_poll(ctx, 41000000000ull, &plan));
