@@ -118,32 +118,61 @@ static sim_status fill_ffd(const sim_scenario *sc, room *r, const uint32_t *coun
     return SIM_OK;
 }
 
+/* What pack and grow work with: the host's instances, the room left on each machine, and what they place. */
+typedef struct packing {
+    sim_instance_view *iv;
+    size_t n_inst;
+    uint32_t *per; /* placed per (op, machine) */
+    uint32_t *got; /* placed per op */
+    room r;
+} packing;
+
+static void packing_close(packing *w)
+{
+    room_free(&w->r);
+    free(w->iv);
+    free(w->per);
+    free(w->got);
+}
+
+static sim_status packing_open(sim_host *h, const sim_scenario *sc, packing *w)
+{
+    memset(w, 0, sizeof *w);
+    w->n_inst = sim_host_instances(h, NULL, 0);
+    w->iv = calloc(w->n_inst + 1, sizeof *w->iv);
+    w->per = calloc((size_t)sc->n_ops * sc->n_machines, sizeof *w->per);
+    w->got = calloc(sc->n_ops, sizeof *w->got);
+    sim_status st = (!w->iv || !w->per || !w->got) ? SIM_E_NOMEM : room_init(sc, &w->r);
+    if (st == SIM_OK)
+        sim_host_instances(h, w->iv, w->n_inst);
+    return st;
+}
+
 sim_status sim_realise_pack(sim_host *h, const uint32_t *counts, const uint32_t *configs, sim_plan *plan,
                             uint32_t *placed, sim_error *err)
 {
     const sim_scenario *sc = sim_host_scenario(h);
-    size_t n_inst = sim_host_instances(h, NULL, 0);
-    sim_instance_view *iv = calloc(n_inst + 1, sizeof *iv);
-    uint32_t *per = calloc((size_t)sc->n_ops * sc->n_machines, sizeof *per); /* placed (op, machine) */
-    uint32_t *got = calloc(sc->n_ops, sizeof *got);
-    room r = {0};
-    sim_status st = (!iv || !per || !got) ? SIM_E_NOMEM : room_init(sc, &r);
+    packing w;
+    sim_status st = packing_open(h, sc, &w);
     if (st != SIM_OK)
         goto done;
-    sim_host_instances(h, iv, n_inst);
+    const sim_instance_view *iv = w.iv;
+    size_t n_inst = w.n_inst;
+    uint32_t *per = w.per, *got = w.got;
+    room *r = &w.r;
     /* 1. keep what runs with the wanted config, as far as the count allows */
     for (size_t k = 0; k < n_inst; k++) {
         const sim_instance_view *v = &iv[k];
         if (v->state == SIM_INSTANCE_DRAINING || v->state == SIM_INSTANCE_STOPPING)
             continue;
         uint32_t m = sc->machine_of_node[v->node] + v->member;
-        if (v->next_config == configs[v->op] && got[v->op] < counts[v->op] && take(sc, &r, &sc->ops[v->op], m)) {
+        if (v->next_config == configs[v->op] && got[v->op] < counts[v->op] && take(sc, r, &sc->ops[v->op], m)) {
             got[v->op]++;
             per[(size_t)v->op * sc->n_machines + m]++;
         }
     }
     /* 2. the rest, first-fit decreasing */
-    st = fill_ffd(sc, &r, counts, got, per);
+    st = fill_ffd(sc, r, counts, got, per);
     for (uint32_t op = 0; op < sc->n_ops && st == SIM_OK; op++) {
         if (placed)
             placed[op] = got[op];
@@ -156,29 +185,22 @@ sim_status sim_realise_pack(sim_host *h, const uint32_t *counts, const uint32_t 
         }
     }
 done:
-    room_free(&r);
-    free(iv);
-    free(per);
-    free(got);
+    packing_close(&w);
     return st == SIM_OK ? SIM_OK : sim_fail(err, st, "realiser: out of memory");
 }
 
 sim_status sim_realise_grow(sim_host *h, const uint32_t *add, sim_plan *plan, uint32_t *placed, sim_error *err)
 {
     const sim_scenario *sc = sim_host_scenario(h);
-    size_t n_inst = sim_host_instances(h, NULL, 0);
-    sim_instance_view *iv = calloc(n_inst + 1, sizeof *iv);
-    uint32_t *per = calloc((size_t)sc->n_ops * sc->n_machines, sizeof *per);
-    uint32_t *got = calloc(sc->n_ops, sizeof *got);
-    room r = {0};
-    sim_status st = (!iv || !per || !got) ? SIM_E_NOMEM : room_init(sc, &r);
+    packing w;
+    sim_status st = packing_open(h, sc, &w);
     if (st != SIM_OK)
         goto done;
+    uint32_t *per = w.per, *got = w.got;
     /* Everything alive holds its resources until its stop finishes, leaving or not. */
-    sim_host_instances(h, iv, n_inst);
-    for (size_t k = 0; k < n_inst; k++)
-        take(sc, &r, &sc->ops[iv[k].op], sc->machine_of_node[iv[k].node] + iv[k].member);
-    st = fill_ffd(sc, &r, add, got, per);
+    for (size_t k = 0; k < w.n_inst; k++)
+        take(sc, &w.r, &sc->ops[w.iv[k].op], sc->machine_of_node[w.iv[k].node] + w.iv[k].member);
+    st = fill_ffd(sc, &w.r, add, got, per);
     for (uint32_t op = 0; op < sc->n_ops && st == SIM_OK; op++) {
         if (placed)
             placed[op] = got[op];
@@ -192,10 +214,7 @@ sim_status sim_realise_grow(sim_host *h, const uint32_t *add, sim_plan *plan, ui
         }
     }
 done:
-    room_free(&r);
-    free(iv);
-    free(per);
-    free(got);
+    packing_close(&w);
     return st == SIM_OK ? SIM_OK : sim_fail(err, st, "realiser: out of memory");
 }
 
